@@ -1,0 +1,50 @@
+import { z } from 'zod';
+import { ConfigError } from './errors.js';
+import { formatIssues } from './issues.js';
+import { Secret } from './secret.js';
+
+// The one place that reads process.env. Everything else receives the parsed `Environment`.
+
+const url = (protocols: string[], example: string) =>
+  z.string().refine((value) => {
+    try {
+      return protocols.includes(new URL(value).protocol);
+    } catch {
+      return false;
+    }
+  }, { error: `is not a URL like ${example}` });
+
+const envSchema = z.object({
+  DATABASE_URL: url(['postgres:', 'postgresql:'], 'postgres://127.0.0.1:5432/groundswell').default('postgres://127.0.0.1:5432/groundswell'),
+  REDIS_URL: url(['redis:', 'rediss:'], 'redis://127.0.0.1:6379').default('redis://127.0.0.1:6379'),
+  REDIS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9:{}_-]+$/, { error: 'is not a key prefix (letters, digits, ":", "_", "-", and "{…}" hash tags)' })
+    .default('groundswell'),
+  X_BEARER_TOKEN: z
+    .string()
+    .optional()
+    .transform((value) => (value && value.trim() !== '' ? new Secret(value.trim()) : undefined)),
+  X_API_BASE_URL: url(['http:', 'https:'], 'https://api.x.com')
+    .default('https://api.x.com')
+    .transform((value) => value.replace(/\/+$/, '')),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: z.coerce
+    .number({ error: 'is not a port number' })
+    .int({ error: 'is not a port number' })
+    .min(0, { error: 'is not a port number between 0 and 65535' })
+    .max(65535, { error: 'is not a port number between 0 and 65535' })
+    .default(3000),
+  GROUNDSWELL_CONFIG: z.string().min(1).default('examples/rsahealth.yaml'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'is not a log level (fatal, error, warn, info, debug, trace, silent)' }).default('info'),
+});
+
+export type Environment = z.output<typeof envSchema>;
+
+export function parseEnvironment(source: NodeJS.ProcessEnv = process.env): Environment {
+  const result = envSchema.safeParse(source);
+  if (!result.success) {
+    throw new ConfigError('the environment', formatIssues(result.error.issues, source, { secretKeys: ['X_BEARER_TOKEN', 'DATABASE_URL', 'REDIS_URL'] }));
+  }
+  return result.data;
+}

@@ -1,0 +1,50 @@
+import type { SourceKind } from '../config/campaign-schema.js';
+import type { AuthorRecord, PostRecord } from '../domain/post.js';
+import type { SourceCursor, SourceRow } from '../store/sources.js';
+
+/** An item a collector could not use, with a typed reason that is counted in the run ledger. */
+export interface DroppedItem {
+  reason: string;
+  detail?: string;
+}
+
+export interface CollectedPage {
+  posts: PostRecord[];
+  authors: AuthorRecord[];
+  dropped: DroppedItem[];
+  /** Items the API returned on this page, before validation. */
+  fetched: number;
+  /** The cursor once this page is stored; written in the same transaction as its rows. */
+  cursor: SourceCursor;
+  /** True when the pass has reached its end. */
+  done: boolean;
+}
+
+/**
+ * The one interface every source kind implements. A collector fetches and normalises; it never
+ * writes to the database. `fetchPage` is called with the stored cursor, then with the cursor each
+ * page returned, until a page says `done`.
+ */
+export interface SourceCollector {
+  fetchPage(cursor: SourceCursor, signal: AbortSignal): Promise<CollectedPage>;
+}
+
+export type CollectorFactory = (source: SourceRow) => SourceCollector;
+
+/** The collectors this build can run, by source kind. Each source kind registers itself once. */
+export class CollectorRegistry {
+  readonly #factories = new Map<SourceKind, CollectorFactory>();
+
+  register(kind: SourceKind, factory: CollectorFactory): this {
+    this.#factories.set(kind, factory);
+    return this;
+  }
+
+  has(kind: SourceKind): boolean {
+    return this.#factories.has(kind);
+  }
+
+  create(source: SourceRow): SourceCollector | undefined {
+    return this.#factories.get(source.kind)?.(source);
+  }
+}

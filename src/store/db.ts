@@ -1,0 +1,114 @@
+import { userInfo } from 'node:os';
+import pg from 'pg';
+import { redactUrl } from '../config/secret.js';
+import { ServiceUnreachableError, describeConnectionError, isConnectionError } from '../runtime/service-errors.js';
+
+/** What store functions run their SQL on: a pool, or a client inside a transaction. */
+export interface Queryable {
+  query<R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>>;
+}
+
+export type Pool = pg.Pool;
+
+// int8 (bigint) ids and counts come back as strings by default; every bigint we store fits in a double.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
+pg.types.setTypeParser(pg.types.builtins.NUMERIC, (value) => Number(value));
+
+/**
+ * Client settings for a PostgreSQL URL. A URL without a user name connects as the operating-system
+ * user, as psql does; node-postgres would otherwise read $USER, which service managers often unset.
+ */
+export function connectionConfig(databaseUrl: string): pg.ClientConfig {
+  const url = new URL(databaseUrl);
+  const user = osUserName();
+  // Goes into the URL: node-postgres lets values parsed from connectionString override `user`.
+  if (!url.username && user) url.username = encodeURIComponent(user);
+  return { connectionString: url.toString(), connectionTimeoutMillis: 5_000 };
+}
+
+function osUserName(): string | undefined {
+  try {
+    return userInfo().username;
+  } catch {
+    return undefined;
+  }
+}
+
+export function createPool(databaseUrl: string, options: { max?: number; applicationName?: string } = {}): pg.Pool {
+  const pool = new pg.Pool({
+    ...connectionConfig(databaseUrl),
+    max: options.max ?? 10,
+    application_name: options.applicationName ?? 'groundswell',
+    idleTimeoutMillis: 30_000,
+  });
+  // An idle client that loses its server emits 'error' on the pool; without a listener Node would exit.
+  pool.on('error', () => {});
+  return pool;
+}
+
+/** Runs `work` in one transaction on one client; rolls back on any error. */
+export async function withTransaction<T>(pool: pg.Pool, work: (tx: Queryable) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+/** Fails with a ServiceUnreachableError naming the address when PostgreSQL is not there. */
+export async function checkDatabaseReachable(pool: pg.Pool, databaseUrl: string): Promise<void> {
+  try {
+    await pool.query('SELECT 1');
+  } catch (error) {
+    if (isConnectionError(error)) throw new ServiceUnreachableError('PostgreSQL', databaseUrl, 'DATABASE_URL', describeConnectionError(error));
+    throw error;
+  }
+}
+
+const INVALID_CATALOG_NAME = '3D000';
+
+/**
+ * Creates the database named in `databaseUrl` if it does not exist and the server lets us.
+ * Returns true when it was created.
+ */
+export async function ensureDatabaseExists(databaseUrl: string): Promise<boolean> {
+  const probe = new pg.Client(connectionConfig(databaseUrl));
+  try {
+    await probe.connect();
+    return false;
+  } catch (error) {
+    if ((error as { code?: string }).code !== INVALID_CATALOG_NAME) {
+      if (isConnectionError(error)) throw new ServiceUnreachableError('PostgreSQL', databaseUrl, 'DATABASE_URL', describeConnectionError(error));
+      throw new Error(`cannot connect to PostgreSQL at ${redactUrl(databaseUrl)}: ${(error as Error).message}`);
+    }
+  } finally {
+    await probe.end().catch(() => {});
+  }
+
+  const url = new URL(databaseUrl);
+  const name = decodeURIComponent(url.pathname.replace(/^\//, ''));
+  url.pathname = '/postgres';
+  const admin = new pg.Client(connectionConfig(url.toString()));
+  try {
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${pg.escapeIdentifier(name)}`);
+    return true;
+  } catch (error) {
+    // Another process created it between our probe and now: that is what we wanted. (A race inside
+    // CREATE DATABASE itself surfaces as a unique violation on pg_database rather than 42P04.)
+    const code = (error as { code?: string }).code;
+    if (code === '42P04' || code === '23505') return false;
+    throw new Error(
+      `the database "${name}" does not exist at ${redactUrl(databaseUrl)} and could not be created (${(error as Error).message}); create it, or grant CREATEDB`,
+    );
+  } finally {
+    await admin.end().catch(() => {});
+  }
+}

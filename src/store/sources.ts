@@ -1,0 +1,101 @@
+import type { SourceKind } from '../config/campaign-schema.js';
+import type { Queryable } from './db.js';
+import { toPgJson } from './json.js';
+
+/** Adapter-defined resume state (since_id, next_token, `after` date …), stored as JSON. */
+export type SourceCursor = Record<string, unknown>;
+
+export type SourceStatus = 'new' | 'ok' | 'failing' | 'rate-limited' | 'disabled';
+
+export interface SourceRow {
+  id: number;
+  campaignId: number;
+  campaignSlug: string;
+  slug: string;
+  kind: SourceKind;
+  settings: Record<string, unknown>;
+  everyMs: number;
+  enabled: boolean;
+  cursor: SourceCursor;
+  status: SourceStatus;
+  lastRunAt: Date | null;
+  lastSuccessAt: Date | null;
+  lastError: string | null;
+  lastErrorCode: string | null;
+}
+
+const SELECT_SOURCES = `
+  SELECT s.id, s.campaign_id, c.slug AS campaign_slug, s.slug, s.kind, s.settings, s.every_ms, s.enabled, s.cursor,
+         s.status, s.last_run_at, s.last_success_at, s.last_error, s.last_error_code
+  FROM sources s JOIN campaigns c ON c.id = s.campaign_id`;
+
+interface SourceDbRow {
+  id: number;
+  campaign_id: number;
+  campaign_slug: string;
+  slug: string;
+  kind: SourceKind;
+  settings: Record<string, unknown>;
+  every_ms: number;
+  enabled: boolean;
+  cursor: SourceCursor;
+  status: SourceStatus;
+  last_run_at: Date | null;
+  last_success_at: Date | null;
+  last_error: string | null;
+  last_error_code: string | null;
+}
+
+function toSource(row: SourceDbRow): SourceRow {
+  return {
+    id: row.id,
+    campaignId: row.campaign_id,
+    campaignSlug: row.campaign_slug,
+    slug: row.slug,
+    kind: row.kind,
+    settings: row.settings,
+    everyMs: row.every_ms,
+    enabled: row.enabled,
+    cursor: row.cursor,
+    status: row.status,
+    lastRunAt: row.last_run_at,
+    lastSuccessAt: row.last_success_at,
+    lastError: row.last_error,
+    lastErrorCode: row.last_error_code,
+  };
+}
+
+export async function listSources(db: Queryable, options: { enabledOnly?: boolean } = {}): Promise<SourceRow[]> {
+  const { rows } = await db.query<SourceDbRow>(`${SELECT_SOURCES} ${options.enabledOnly ? 'WHERE s.enabled AND c.enabled' : ''} ORDER BY c.slug, s.slug`);
+  return rows.map(toSource);
+}
+
+export async function findSourceBySlug(db: Queryable, slug: string): Promise<SourceRow | undefined> {
+  const { rows } = await db.query<SourceDbRow>(`${SELECT_SOURCES} WHERE s.slug = $1`, [slug]);
+  return rows[0] ? toSource(rows[0]) : undefined;
+}
+
+/** Reads the cursor under a row lock, for a pass that will write it back in the same transaction. */
+export async function lockSourceCursor(db: Queryable, sourceId: number): Promise<SourceCursor> {
+  const { rows } = await db.query<{ cursor: SourceCursor }>(`SELECT cursor FROM sources WHERE id = $1 FOR UPDATE`, [sourceId]);
+  return rows[0]?.cursor ?? {};
+}
+
+/** Always call inside the transaction that stores the rows this cursor covers. */
+export async function saveSourceCursor(db: Queryable, sourceId: number, cursor: SourceCursor): Promise<void> {
+  await db.query(`UPDATE sources SET cursor = $2::jsonb, cursor_updated_at = now() WHERE id = $1`, [sourceId, toPgJson(cursor)]);
+}
+
+export async function markSourceSucceeded(db: Queryable, sourceId: number): Promise<void> {
+  await db.query(
+    `UPDATE sources SET status = 'ok', last_run_at = now(), last_success_at = now(), last_error = NULL, last_error_code = NULL WHERE id = $1`,
+    [sourceId],
+  );
+}
+
+export async function markSourceFailed(db: Queryable, sourceId: number, failure: { code: string; message: string; status?: 'failing' | 'rate-limited' }): Promise<void> {
+  await db.query(
+    `UPDATE sources SET status = $4, last_run_at = now(), last_error = $3, last_error_code = $2, last_error_at = now() WHERE id = $1`,
+    [sourceId, failure.code, failure.message, failure.status ?? 'failing'],
+  );
+}

@@ -1,0 +1,87 @@
+import { spawn } from 'node:child_process';
+import { describe, expect, it, vi } from 'vitest';
+import { redisPrefix, unusedDatabaseUrl } from '../support/db.js';
+
+interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function runCli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { env: { ...process.env, LOG_LEVEL: 'info', ...env } });
+    let stdout = '';
+    let stderr = '';
+    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+describe('groundswell command line', () => {
+  it('prints usage and exits 2 for an unknown command', async () => {
+    const result = await runCli(['frobnicate']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/unknown command 'frobnicate'/);
+    expect(result.stderr).toMatch(/Usage: groundswell/);
+  });
+
+  it('prints usage and exits 2 for a bad flag, or for no command at all', async () => {
+    const bad = await runCli(['migrate', '--frob']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/unknown option '--frob'/);
+    const none = await runCli([]);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/Usage: groundswell/);
+  });
+
+  it('names Redis, its address and how to start it when Redis is down, without a stack trace', async () => {
+    const result = await runCli(['start'], { REDIS_URL: 'redis://127.0.0.1:1' });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('Redis is not reachable at redis://127.0.0.1:1 (REDIS_URL)');
+    expect(result.stderr).toContain('docker compose up -d postgres redis');
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('names PostgreSQL without printing its password when it is down', async () => {
+    const result = await runCli(['migrate'], { DATABASE_URL: 'postgres://gs:hunter2@127.0.0.1:1/groundswell' });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('PostgreSQL is not reachable at postgres://gs:[redacted]@127.0.0.1:1/groundswell (DATABASE_URL)');
+    expect(result.stderr).not.toContain('hunter2');
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('stops start-up on a bad config file with the key that is wrong', async () => {
+    const result = await runCli(['migrate', '--config', 'tests/cli/fixtures/bad-every.yaml']);
+    expect(result.code).toBe(78);
+    expect(result.stderr).toContain('campaigns[0].sources[0].every: "15" is not a duration like 15m or 1h');
+  });
+
+  it('start creates a missing database, migrates, serves /readyz 200 and stops cleanly on SIGTERM', async () => {
+    const port = 20_000 + Math.floor(Math.random() * 20_000);
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'start'], {
+      env: { ...process.env, LOG_LEVEL: 'info', DATABASE_URL: unusedDatabaseUrl(), PORT: String(port), REDIS_PREFIX: redisPrefix('cli-start') },
+    });
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    try {
+      await vi.waitFor(() => expect(stdout).toContain('Groundswell is running'), { timeout: 20_000, interval: 100 });
+      const response = await fetch(`http://127.0.0.1:${port}/readyz`);
+      expect(response.status).toBe(200);
+      expect(stdout).toContain('created the database (first run)');
+      expect(stdout).toContain('applied 1 migration(s)');
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      expect(stdout).toContain('"msg":"stopped"');
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+});

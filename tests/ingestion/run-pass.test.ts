@@ -1,0 +1,84 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CollectedPage, SourceCollector } from '../../src/ingestion/collector.js';
+import { PermanentError, RateLimitedError } from '../../src/ingestion/errors.js';
+import { runPass } from '../../src/ingestion/run-pass.js';
+import { withSourceLock } from '../../src/ingestion/source-lock.js';
+import { syncConfig } from '../../src/store/campaigns.js';
+import { recentRuns } from '../../src/store/runs.js';
+import { findSourceBySlug, type SourceCursor, type SourceRow } from '../../src/store/sources.js';
+import { migratedDatabase, type TestDatabase } from '../support/db.js';
+import { authorsFor, campaignConfig, xPost } from '../support/fixtures.js';
+
+let db: TestDatabase;
+let source: SourceRow;
+beforeAll(async () => {
+  db = await migratedDatabase();
+  await syncConfig(db.pool, campaignConfig());
+  source = (await findSourceBySlug(db.pool, 'rsahealth-x'))!;
+});
+afterAll(async () => db.close());
+
+/** A scripted collector: page n holds posts n*10 … n*10+9; it can fail on a chosen page. */
+function scripted(pages: number, failOnPage?: { page: number; error: Error }): SourceCollector & { seen: SourceCursor[] } {
+  const seen: SourceCursor[] = [];
+  return {
+    seen,
+    fetchPage(cursor: SourceCursor): Promise<CollectedPage> {
+      seen.push(cursor);
+      const page = typeof cursor.page === 'number' ? cursor.page : 0;
+      if (failOnPage && page === failOnPage.page) return Promise.reject(failOnPage.error);
+      const posts = Array.from({ length: 10 }, (_, i) => xPost(page * 10 + i));
+      return Promise.resolve({
+        posts,
+        authors: authorsFor(posts),
+        dropped: page === 1 ? [{ reason: 'malformed', detail: 'no created_at' }] : [],
+        fetched: 11,
+        cursor: { page: page + 1 },
+        done: page + 1 >= pages,
+      });
+    },
+  };
+}
+
+const storedPosts = async () => (await db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM posts')).rows[0]!.n;
+
+describe('a pass of a source', () => {
+  it('stores every page with its cursor and records the run', async () => {
+    const outcome = await runPass(db.pool, source, scripted(3), { kind: 'incremental', trigger: 'cli' });
+    expect(outcome).toMatchObject({ status: 'succeeded', counts: { pages: 3, fetched: 33, newCount: 30, updatedCount: 0, dropped: { malformed: 1 } } });
+    expect((await findSourceBySlug(db.pool, source.slug))!).toMatchObject({ cursor: { page: 3 }, status: 'ok', lastError: null });
+    const [run] = await recentRuns(db.pool, source.id, 1);
+    expect(run).toMatchObject({ status: 'succeeded', kind: 'incremental', trigger: 'cli', counts: { pages: 3, newCount: 30, dropped: { malformed: 1 } } });
+  });
+
+  it('resumes after a failure from the last stored page, storing nothing twice', async () => {
+    await db.pool.query(`UPDATE sources SET cursor = '{}' WHERE id = $1`, [source.id]);
+    await db.pool.query('TRUNCATE posts, post_sources, engagement_snapshots, authors CASCADE');
+    const failing = scripted(5, { page: 3, error: new Error('socket hang up') });
+    const first = await runPass(db.pool, source, failing, { kind: 'incremental', trigger: 'schedule' });
+    expect(first).toMatchObject({ status: 'failed', counts: { pages: 3, newCount: 30 } });
+    expect((await findSourceBySlug(db.pool, source.slug))!).toMatchObject({ cursor: { page: 3 }, status: 'failing', lastErrorCode: 'UNEXPECTED' });
+
+    const resumed = scripted(5);
+    const second = await runPass(db.pool, source, resumed, { kind: 'incremental', trigger: 'schedule' });
+    expect(resumed.seen[0]).toEqual({ page: 3 });
+    expect(second).toMatchObject({ status: 'succeeded', counts: { pages: 2, newCount: 20 } });
+    expect(await storedPosts()).toBe(50);
+  });
+
+  it('records a rate-limit stop and a permanent failure with their codes', async () => {
+    const limited = await runPass(db.pool, source, scripted(5, { page: 5, error: new RateLimitedError(new Date(Date.now() + 60_000)) }), { kind: 'incremental', trigger: 'schedule' });
+    expect(limited.status).toBe('rate-limited');
+    expect((await findSourceBySlug(db.pool, source.slug))!.status).toBe('rate-limited');
+
+    await db.pool.query(`UPDATE sources SET cursor = '{}' WHERE id = $1`, [source.id]);
+    const denied = await runPass(db.pool, source, scripted(5, { page: 0, error: new PermanentError('UNAUTHORIZED', 'the X token was refused (401)') }), { kind: 'incremental', trigger: 'schedule' });
+    expect(denied).toMatchObject({ status: 'failed', error: { kind: 'permanent', code: 'UNAUTHORIZED' } });
+    expect((await findSourceBySlug(db.pool, source.slug))!).toMatchObject({ status: 'failing', lastError: 'the X token was refused (401)' });
+  });
+
+  it('is skipped while another pass of the same source holds the lock', async () => {
+    const outcome = await withSourceLock(db.pool, source.id, () => runPass(db.pool, source, scripted(1), { kind: 'incremental', trigger: 'schedule' }));
+    expect(outcome).toEqual({ ran: true, value: { status: 'skipped', reason: 'already-running' } });
+  });
+});
