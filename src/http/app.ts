@@ -1,4 +1,5 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions, type RawServerDefault } from 'fastify';
 import type { Logger } from '../observability/logger.js';
 import type { Pool } from '../store/db.js';
 import type { Redis } from '../runtime/redis.js';
@@ -18,12 +19,12 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     bodyLimit: 1_048_576,
     requestTimeout: 30_000,
   };
-  // pino's Logger is a FastifyBaseLogger; naming the wider type keeps Fastify's generics at their defaults.
+  // Annotated with Fastify's default logger type so pino's richer Logger does not leak into every route's generics.
   const app: FastifyInstance = deps.logger
-    ? Fastify({ ...options, loggerInstance: deps.logger as FastifyBaseLogger })
+    ? Fastify<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger>({ ...options, loggerInstance: deps.logger })
     : Fastify({ ...options, logger: false });
   registerErrorHandler(app);
-  await app.register(registerHealthRoutes, { db: deps.db, redis: deps.redis });
+  registerHealthRoutes(app, { db: deps.db, redis: deps.redis });
   await app.ready();
   return app;
 }
