@@ -1,0 +1,24 @@
+import type { XEndpoint } from '../faults.js';
+import type { XWorld } from '../world.js';
+
+export interface HandlerContext {
+  endpoint: XEndpoint;
+  query: URLSearchParams;
+  /** Raw request body (POST/PUT only). */
+  body: string;
+  pathParams: Readonly<Record<string, string>>;
+  world: XWorld;
+  now: () => Date;
+  /** The fake's own origin, for URLs it hands out (compliance storage). */
+  origin: string;
+  maxQueryLength: number;
+  fullArchiveAccess: boolean;
+}
+
+export interface HandlerResult {
+  status: number;
+  /** Serialised as JSON unless `text` is given. */
+  body?: unknown;
+  text?: string;
+  contentType?: string;
+}
