@@ -1,4 +1,4 @@
-import { SeededRandom } from './prng.js';
+import { createRandom, type Random } from '../prng.js';
 import type { CommentStatus, FakeComment, FakePost, FakeTerm, WordPressDataset } from './types.js';
 import { BODIES, EMOJI, FIRST_NAMES, HOSTILE_FRAGMENTS, LAST_NAMES, LOCALITIES, OPENERS, PRIMER_TITLE, STORY_TITLES, TOPICS } from './vocabulary.js';
 
@@ -47,7 +47,7 @@ export function generateWordPressDataset(options: GenerateWordPressDatasetOption
   const { start, end } = options;
   if (!(end.getTime() > start.getTime())) throw new Error('generateWordPressDataset: end must be after start');
   if (options.posts < 1) throw new Error('generateWordPressDataset: at least one post is needed');
-  const random = new SeededRandom(options.seed);
+  const random = createRandom(options.seed);
   const span = end.getTime() - start.getTime();
   const launches = (options.launches ?? [{ title: PRIMER_TITLE, at: new Date(start.getTime() + span / 5) }])
     .filter((launch) => launch.at >= start && launch.at <= end)
@@ -94,7 +94,7 @@ function paragraphs(...texts: string[]): string {
 }
 
 function buildPosts(
-  random: SeededRandom,
+  random: Random,
   count: number,
   start: Date,
   end: Date,
@@ -173,7 +173,7 @@ interface CommentSlot {
   launch: number;
 }
 
-function buildComments(random: SeededRandom, count: number, posts: FakePost[], launches: DatasetLaunch[], end: Date): FakeComment[] {
+function buildComments(random: Random, count: number, posts: FakePost[], launches: DatasetLaunch[], end: Date): FakeComment[] {
   const open = posts.filter((p) => p.status === 'publish' && p.commentStatus === 'open');
   if (open.length === 0 || count <= 0) return [];
   const openTimes = open.map((p) => p.dateGmt.getTime());
@@ -214,7 +214,7 @@ function buildComments(random: SeededRandom, count: number, posts: FakePost[], l
   return comments;
 }
 
-function choosePost(random: SeededRandom, open: FakePost[], openTimes: number[], slot: CommentSlot, launchPostIndex: number[]): FakePost {
+function choosePost(random: Random, open: FakePost[], openTimes: number[], slot: CommentSlot, launchPostIndex: number[]): FakePost {
   const launchPost = slot.launch >= 0 ? launchPostIndex[slot.launch] : undefined;
   if (launchPost !== undefined && launchPost >= 0 && random.chance(0.6)) return open[launchPost] as FakePost;
   // Count of posts published before the comment, by binary search.
@@ -231,7 +231,7 @@ function choosePost(random: SeededRandom, open: FakePost[], openTimes: number[],
   return open[available - 1 - back] as FakePost;
 }
 
-function weighted<T>(random: SeededRandom, weights: [T, number][]): T {
+function weighted<T>(random: Random, weights: [T, number][]): T {
   let roll = random.next();
   for (const [value, weight] of weights) {
     roll -= weight;
@@ -240,7 +240,7 @@ function weighted<T>(random: SeededRandom, weights: [T, number][]): T {
   return (weights[weights.length - 1] as [T, number])[0];
 }
 
-function person(random: SeededRandom): { name: string; email: string; url: string } {
+function person(random: Random): { name: string; email: string; url: string } {
   const first = random.pick(FIRST_NAMES);
   const lastName = random.pick(LAST_NAMES);
   const handle = `${slugify(first)}.${slugify(lastName)}`.replace(/-/g, '');
@@ -268,7 +268,7 @@ function baseComment(post: FakePost, slot: CommentSlot): FakeComment {
   };
 }
 
-function conversation(random: SeededRandom, post: FakePost, slot: CommentSlot, parent: FakeComment | undefined): FakeComment {
+function conversation(random: Random, post: FakePost, slot: CommentSlot, parent: FakeComment | undefined): FakeComment {
   const comment = baseComment(post, slot);
   const locality = random.pick(LOCALITIES);
   const words = { town: random.pick(locality.towns), locality: locality.name, topic: random.pick(TOPICS) };
@@ -300,7 +300,7 @@ function conversation(random: SeededRandom, post: FakePost, slot: CommentSlot, p
   return comment;
 }
 
-function pingback(random: SeededRandom, post: FakePost, slot: CommentSlot): FakeComment {
+function pingback(random: Random, post: FakePost, slot: CommentSlot): FakeComment {
   const comment = baseComment(post, slot);
   const locality = random.pick(LOCALITIES);
   comment.type = 'pingback';
@@ -310,7 +310,7 @@ function pingback(random: SeededRandom, post: FakePost, slot: CommentSlot): Fake
   return comment;
 }
 
-function spamComment(random: SeededRandom, post: FakePost, slot: CommentSlot): FakeComment {
+function spamComment(random: Random, post: FakePost, slot: CommentSlot): FakeComment {
   const comment = baseComment(post, slot);
   comment.authorName = random.pick(['Cheap Meds Online', 'best casino bonus', 'SEO Expert']);
   comment.authorEmail = `offer${random.int(100, 999)}@spam.example`;

@@ -14,7 +14,7 @@ import {
   type Town,
 } from './campaign-vocabulary.js';
 import { extractEntities } from './entities.js';
-import { createRandom, seedFrom, type Random } from './prng.js';
+import { createRandom, seedFrom, type Random } from '../prng.js';
 import { snowflakeFor, X_EPOCH_MS } from './snowflake.js';
 import type { XDataset, XPlaceRecord, XPublicMetrics, XReferencedTweet, XTweetRecord, XUserRecord } from './types.js';
 
