@@ -2,13 +2,14 @@ import type { Queue } from 'bullmq';
 import type { CollectorRegistry } from '../src/ingestion/collector.js';
 import type { Logger } from '../src/observability/logger.js';
 import type { SourceRow } from '../src/store/sources.js';
-import { JOB_RETENTION, type IngestJobData, type IngestJobName } from './queues.js';
+import { JOB_RETENTION, RETRY_POLICY, type IngestJobData, type IngestJobName } from './queues.js';
 
 export const schedulerId = (source: Pick<SourceRow, 'slug'>) => `source:${source.slug}`;
 
 export interface ScheduleSummary {
   scheduled: string[];
   removed: string[];
+  /** Enabled sources left unscheduled, with the reason. */
   unsupported: string[];
 }
 
@@ -28,6 +29,7 @@ export async function rebuildSchedules(
     if (!source.enabled) continue;
     if (!collectors.has(source.kind)) {
       summary.unsupported.push(source.slug);
+      logger.warn({ source: source.slug, kind: source.kind }, `not scheduling ${source.slug}: ${collectors.whyUnavailable(source.kind)}`);
       continue;
     }
     const id = schedulerId(source);
@@ -36,7 +38,7 @@ export async function rebuildSchedules(
     await queue.upsertJobScheduler(
       id,
       { every: source.everyMs },
-      { name: 'incremental', data: { sourceId: source.id, sourceSlug: source.slug }, opts: { ...JOB_RETENTION } },
+      { name: 'incremental', data: { sourceId: source.id, sourceSlug: source.slug }, opts: { ...JOB_RETENTION, ...RETRY_POLICY } },
     );
     summary.scheduled.push(source.slug);
   }
@@ -45,9 +47,6 @@ export async function rebuildSchedules(
       await queue.removeJobScheduler(scheduler.key);
       summary.removed.push(scheduler.key.slice('source:'.length));
     }
-  }
-  if (summary.unsupported.length > 0) {
-    logger.warn({ sources: summary.unsupported }, 'these sources have a kind this build cannot collect yet; they are not scheduled');
   }
   return summary;
 }

@@ -1,13 +1,14 @@
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { AppConfig } from '../src/config/index.js';
 import type { CollectorRegistry } from '../src/ingestion/collector.js';
+import { RateLimitedError } from '../src/ingestion/errors.js';
 import { runPass, type PassOutcome } from '../src/ingestion/run-pass.js';
 import type { Logger } from '../src/observability/logger.js';
 import { Closer } from '../src/runtime/closer.js';
 import { createRedis } from '../src/runtime/redis.js';
 import type { Pool } from '../src/store/db.js';
 import { findSourceBySlug, listSources } from '../src/store/sources.js';
-import { INGEST_QUEUE, createIngestQueue, type IngestJobData, type IngestJobName } from './queues.js';
+import { INGEST_QUEUE, JOB_RETENTION, createIngestQueue, type IngestJobData, type IngestJobName, type IngestQueue } from './queues.js';
 import { rebuildSchedules } from './schedules.js';
 
 export interface RunningWorker {
@@ -31,7 +32,7 @@ export async function startWorker(config: AppConfig, pool: Pool, logger: Logger,
     const schedules = await rebuildSchedules(queue, await listSources(pool, { enabledOnly: true }), options.collectors, log);
     log.info(schedules, `schedules rebuilt from PostgreSQL: ${schedules.scheduled.length} source(s)`);
 
-    const worker = new Worker<IngestJobData, unknown, IngestJobName>(INGEST_QUEUE, (job, _token, signal) => processIngestJob(job, pool, options.collectors, log, signal), {
+    const worker = new Worker<IngestJobData, unknown, IngestJobName>(INGEST_QUEUE, (job, _token, signal) => processIngestJob(job, queue, pool, options.collectors, log, signal), {
       connection: createRedis(config.env.REDIS_URL, { forBlockingClient: true, name: 'groundswell-worker' }),
       prefix: config.env.REDIS_PREFIX,
       concurrency: options.concurrency ?? 4,
@@ -63,7 +64,7 @@ async function closeWithin(worker: Worker<IngestJobData, unknown, IngestJobName>
   }
 }
 
-async function processIngestJob(job: Job<IngestJobData, unknown, IngestJobName>, pool: Pool, collectors: CollectorRegistry, log: Logger, signal?: AbortSignal): Promise<unknown> {
+async function processIngestJob(job: Job<IngestJobData, unknown, IngestJobName>, queue: IngestQueue, pool: Pool, collectors: CollectorRegistry, log: Logger, signal?: AbortSignal): Promise<unknown> {
   const source = await findSourceBySlug(pool, job.data.sourceSlug);
   if (!source || !source.enabled) return { skipped: 'source removed or disabled' };
   const collector = collectors.create(source);
@@ -83,6 +84,12 @@ async function processIngestJob(job: Job<IngestJobData, unknown, IngestJobName>,
     return summary;
   }
   log.warn({ source: source.slug, code: outcome.error.code, err: outcome.error.message }, `pass ${outcome.status}`);
+  if (outcome.error instanceof RateLimitedError) {
+    // Not a failure and not a retry storm: one delayed job resumes the pass when the window resets.
+    const resetAt = outcome.error.resetAt.getTime();
+    await queue.add('incremental', job.data, { ...JOB_RETENTION, delay: Math.max(0, resetAt - Date.now()) + 1_000, jobId: `resume-${source.slug}-${resetAt}` });
+    return { ...summary, waitingUntil: outcome.error.resetAt.toISOString() };
+  }
   // Permanent problems wait for the next scheduled run (and an operator); retrying now would only hammer the API.
   if (outcome.error.kind === 'permanent') return { ...summary, error: outcome.error.code };
   throw outcome.error;

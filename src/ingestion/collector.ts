@@ -34,10 +34,21 @@ export type CollectorFactory = (source: SourceRow) => SourceCollector;
 /** The collectors this build can run, by source kind. Each source kind registers itself once. */
 export class CollectorRegistry {
   readonly #factories = new Map<SourceKind, CollectorFactory>();
+  readonly #unavailable = new Map<SourceKind, string>();
 
   register(kind: SourceKind, factory: CollectorFactory): this {
     this.#factories.set(kind, factory);
     return this;
+  }
+
+  /** Records why a kind cannot be collected in this process (e.g. no credentials), for operators. */
+  unavailable(kind: SourceKind, reason: string): this {
+    this.#unavailable.set(kind, reason);
+    return this;
+  }
+
+  whyUnavailable(kind: SourceKind): string {
+    return this.#unavailable.get(kind) ?? `this build has no collector for "${kind}" sources yet`;
   }
 
   has(kind: SourceKind): boolean {
