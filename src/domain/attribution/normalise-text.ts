@@ -1,0 +1,118 @@
+// Text normalisation for locality matching. Everything here runs once per post over millions of
+// posts, so the patterns are module constants: no pattern is built per call.
+
+/** Combining marks left behind by NFKD: stripping them makes "Stöckport" read as "Stockport". */
+const COMBINING_MARKS = /\p{M}+/gu;
+
+/**
+ * Account-like and link-like spans. A town inside a URL (example.com/stockport-report), an e-mail
+ * address or an @handle (@StockportCouncil) names an account or a page, not a place, so these are
+ * blanked out before the prose is read. Bare domains with a UK-ish TLD are included because
+ * people write "see stockport.gov.uk" without a scheme.
+ */
+const LINKS_AND_ACCOUNTS =
+  /\b(?:https?:\/\/|www\.)\S+|\S+@[\w-]+(?:\.[\w-]+)+|\b[\w-]+(?:\.[\w-]+)*\.(?:uk|com|org|net|io|co)\b(?:\/\S*)?|@\w+/giu;
+
+/** Hashtags are read by the hashtag rule from X's entities (or from here); prose matching skips them. */
+const HASHTAG = /#([\p{L}\p{N}_]+)/gu;
+
+const ONLY_WHITESPACE = /^\s*$/u;
+const POSSESSIVE_GAP = /^['\u2019]$/u;
+
+const NOT_LETTER_OR_DIGIT = /[^\p{L}\p{N}]+/gu;
+
+/**
+ * Words and hard breaks. A break (sentence end, line end, a blanked link/mention/hashtag) stops a
+ * phrase: "…in Hyde. Park your car…" is not "Hyde Park". Hyphens and commas do not break, so
+ * "Ashton-under-Lyne" and "Denton, Texas" read as phrases.
+ */
+const WORD_OR_BREAK = /([\p{L}\p{N}]+)|([.!?;:|\n\r\u2022\u2026\uFFFC])/gu;
+
+/** Stands in for a removed link, mention or hashtag; the tokeniser treats it as a break. */
+const REMOVED_SPAN = ' \uFFFC ';
+
+/** "Dr. Shaw" is one sentence: the full stop after these abbreviations is not a sentence end. */
+const ABBREVIATIONS_BEFORE_FULL_STOP: ReadonlySet<string> = new Set(['dr', 'mr', 'mrs', 'ms', 'mx', 'prof', 'st', 'cllr', 'rev', 'vs', 'no', 'nr']);
+
+export interface Token {
+  /** Lower-case, accent-free: the key phrases are looked up by. */
+  readonly key: string;
+  readonly capitalised: boolean;
+  /** First word of a sentence (or after a removed hashtag/link), where a capital says nothing. */
+  readonly sentenceStart: boolean;
+  /** A break separates this token from the previous one, so no phrase spans the two. */
+  readonly breakBefore: boolean;
+  /** Some punctuation (a comma, a bracket) sits between this token and the previous one. */
+  readonly punctuatedBefore: boolean;
+  /** Offsets in the tokenised text, to report a match as written ("Ashton-under-Lyne"). */
+  readonly start: number;
+  readonly end: number;
+}
+
+export interface TokenisedText {
+  /** The accent-folded text the offsets refer to. */
+  readonly text: string;
+  readonly tokens: readonly Token[];
+}
+
+/** Compatibility decomposition, then drop the marks: fancy Unicode "𝐒𝐭𝐨𝐜𝐤𝐩𝐨𝐫𝐭" and "Stöckport" both fold. */
+export function foldAccents(text: string): string {
+  return text.normalize('NFKD').replace(COMBINING_MARKS, '');
+}
+
+/** The form hashtags are compared in: "#Ashton_Under_Lyne" and "Ashton-under-Lyne" share "ashtonunderlyne". */
+export function compactKey(text: string): string {
+  return foldAccents(text).toLowerCase().replace(NOT_LETTER_OR_DIGIT, '');
+}
+
+/** Hashtags written in the text, for posts whose source gave no entities (site comments). */
+export function hashtagsInText(text: string): string[] {
+  return Array.from(foldAccents(text).matchAll(HASHTAG), (match) => match[1] ?? '').filter((tag) => tag.length > 0);
+}
+
+/** Prose tokens of a post: links, accounts and hashtags blanked out, accents folded. */
+export function proseTokens(text: string): TokenisedText {
+  const prose = foldAccents(text).replace(LINKS_AND_ACCOUNTS, REMOVED_SPAN).replace(HASHTAG, REMOVED_SPAN);
+  return tokens(prose);
+}
+
+/** Tokens of a short name-like string (a place name, a profile location, a category). */
+export function nameTokens(text: string): TokenisedText {
+  return tokens(foldAccents(text));
+}
+
+function tokens(folded: string): TokenisedText {
+  const result: Token[] = [];
+  let breakPending = true;
+  let previousKey = '';
+  let previousEnd = 0;
+  for (const match of folded.matchAll(WORD_OR_BREAK)) {
+    const word = match[1];
+    if (word === undefined) {
+      const isAbbreviationStop = match[2] === '.' && ABBREVIATIONS_BEFORE_FULL_STOP.has(previousKey);
+      if (!isAbbreviationStop) breakPending = true;
+      continue;
+    }
+    const gap = folded.slice(previousEnd, match.index);
+    // "Oldham's", "County’s": the possessive belongs to the name, so phrases read through it.
+    if (POSSESSIVE_GAP.test(gap) && word.toLowerCase() === 's' && result.length > 0) {
+      previousEnd = match.index + word.length;
+      continue;
+    }
+    previousEnd = match.index + word.length;
+    const key = word.toLowerCase();
+    const first = word.charAt(0);
+    result.push({
+      key,
+      capitalised: first !== first.toLowerCase(),
+      sentenceStart: breakPending,
+      breakBefore: breakPending,
+      punctuatedBefore: result.length > 0 && !ONLY_WHITESPACE.test(gap),
+      start: match.index,
+      end: previousEnd,
+    });
+    breakPending = false;
+    previousKey = key;
+  }
+  return { text: folded, tokens: result };
+}
