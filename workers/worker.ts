@@ -25,6 +25,7 @@ export interface WorkerOptions {
 
 export async function startWorker(config: AppConfig, pool: Pool, logger: Logger, options: WorkerOptions): Promise<RunningWorker> {
   const log = logger.child({ component: 'worker' });
+  const concurrency = options.concurrency ?? 4;
   const closer = new Closer();
   const queue = createIngestQueue(config.env.REDIS_URL, config.env.REDIS_PREFIX);
   closer.add('queue', () => queue.close());
@@ -35,13 +36,13 @@ export async function startWorker(config: AppConfig, pool: Pool, logger: Logger,
     const worker = new Worker<IngestJobData, unknown, IngestJobName>(INGEST_QUEUE, (job, _token, signal) => processIngestJob(job, queue, pool, options.collectors, log, signal), {
       connection: createRedis(config.env.REDIS_URL, { forBlockingClient: true, name: 'groundswell-worker' }),
       prefix: config.env.REDIS_PREFIX,
-      concurrency: options.concurrency ?? 4,
+      concurrency,
     });
     worker.on('failed', (job, error) => log.warn({ job: job?.id, source: job?.data.sourceSlug, err: error.message }, 'ingestion job failed'));
     worker.on('error', (error) => log.error({ err: error.message }, 'worker error'));
     closer.add('worker', () => closeWithin(worker, options.drainTimeoutMs ?? 30_000, log));
     await worker.waitUntilReady();
-    log.info({ concurrency: options.concurrency ?? 4 }, 'worker ready');
+    log.info({ concurrency }, 'worker ready');
     return { close: () => closer.close() };
   } catch (error) {
     await closer.close();

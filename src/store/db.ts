@@ -62,13 +62,17 @@ export async function withTransaction<T>(pool: pg.Pool, work: (tx: Queryable) =>
   }
 }
 
+/** A connection failure becomes a ServiceUnreachableError naming the address; anything else is returned as it is. */
+function asUnreachable(error: unknown, databaseUrl: string): unknown {
+  return isConnectionError(error) ? new ServiceUnreachableError('PostgreSQL', databaseUrl, 'DATABASE_URL', describeConnectionError(error)) : error;
+}
+
 /** Fails with a ServiceUnreachableError naming the address when PostgreSQL is not there. */
 export async function checkDatabaseReachable(pool: pg.Pool, databaseUrl: string): Promise<void> {
   try {
     await pool.query('SELECT 1');
   } catch (error) {
-    if (isConnectionError(error)) throw new ServiceUnreachableError('PostgreSQL', databaseUrl, 'DATABASE_URL', describeConnectionError(error));
-    throw error;
+    throw asUnreachable(error, databaseUrl);
   }
 }
 
@@ -85,7 +89,7 @@ export async function ensureDatabaseExists(databaseUrl: string): Promise<boolean
     return false;
   } catch (error) {
     if ((error as { code?: string }).code !== INVALID_CATALOG_NAME) {
-      if (isConnectionError(error)) throw new ServiceUnreachableError('PostgreSQL', databaseUrl, 'DATABASE_URL', describeConnectionError(error));
+      if (isConnectionError(error)) throw asUnreachable(error, databaseUrl);
       throw new Error(`cannot connect to PostgreSQL at ${redactUrl(databaseUrl)}: ${(error as Error).message}`);
     }
   } finally {

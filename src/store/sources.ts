@@ -75,12 +75,6 @@ export async function findSourceBySlug(db: Queryable, slug: string): Promise<Sou
   return rows[0] ? toSource(rows[0]) : undefined;
 }
 
-/** Reads the cursor under a row lock, for a pass that will write it back in the same transaction. */
-export async function lockSourceCursor(db: Queryable, sourceId: number): Promise<SourceCursor> {
-  const { rows } = await db.query<{ cursor: SourceCursor }>(`SELECT cursor FROM sources WHERE id = $1 FOR UPDATE`, [sourceId]);
-  return rows[0]?.cursor ?? {};
-}
-
 /** Always call inside the transaction that stores the rows this cursor covers. */
 export async function saveSourceCursor(db: Queryable, sourceId: number, cursor: SourceCursor): Promise<void> {
   await db.query(`UPDATE sources SET cursor = $2::jsonb, cursor_updated_at = now() WHERE id = $1`, [sourceId, toPgJson(cursor)]);

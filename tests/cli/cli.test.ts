@@ -1,27 +1,6 @@
-import { spawn } from 'node:child_process';
 import { describe, expect, it, vi } from 'vitest';
+import { runCli, spawnCli } from '../support/cli.js';
 import { redisPrefix, unusedDatabaseUrl } from '../support/db.js';
-
-interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function runCli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { env: { ...process.env, LOG_LEVEL: 'info', ...env } });
-    let stdout = '';
-    let stderr = '';
-    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
 describe('groundswell command line', () => {
   it('prints usage and exits 2 for an unknown command', async () => {
@@ -64,9 +43,7 @@ describe('groundswell command line', () => {
 
   it('start creates a missing database, migrates, serves /readyz 200 and stops cleanly on SIGTERM', async () => {
     const port = 20_000 + Math.floor(Math.random() * 20_000);
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'start'], {
-      env: { ...process.env, LOG_LEVEL: 'info', DATABASE_URL: unusedDatabaseUrl(), PORT: String(port), REDIS_PREFIX: redisPrefix('cli-start') },
-    });
+    const child = spawnCli(['start'], { DATABASE_URL: unusedDatabaseUrl(), PORT: String(port), REDIS_PREFIX: redisPrefix('cli-start') });
     let stdout = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

@@ -1,23 +1,12 @@
-import { spawn } from 'node:child_process';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { connectionConfig } from '../../src/store/db.js';
 import { listMigrationFiles, migrate, pendingMigrations } from '../../src/store/migrate.js';
+import { runCli } from '../support/cli.js';
 import { emptyDatabase, unusedDatabaseUrl, type TestDatabase } from '../support/db.js';
 
 const opened: TestDatabase[] = [];
 afterAll(async () => Promise.all(opened.map((db) => db.close())));
-
-function runCli(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { env: { ...process.env, LOG_LEVEL: 'warn', ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 describe('migrations', () => {
   it('apply to an empty database, and a second run is a no-op', async () => {

@@ -76,9 +76,10 @@ export class XSearchCollector implements SourceCollector {
     const meta = envelope.data.meta;
     const { posts, authors, dropped } = normaliseTweets(envelope.data);
     const newestId = maxId(cursor.pass?.newestId, meta.newest_id);
+    const completedSinceId = maxId(cursor.sinceId, newestId);
     const next: XSearchCursor = meta.next_token
       ? { ...(cursor.sinceId ? { sinceId: cursor.sinceId } : {}), pass: { ...(sinceId ? { sinceId } : {}), ...(newestId ? { newestId } : {}), nextToken: meta.next_token } }
-      : { ...(maxId(cursor.sinceId, newestId) ? { sinceId: maxId(cursor.sinceId, newestId) } : {}) };
+      : { ...(completedSinceId ? { sinceId: completedSinceId } : {}) };
     return { posts, authors, dropped, fetched: envelope.data.data?.length ?? 0, cursor: next, done: meta.next_token === undefined };
   }
 }
