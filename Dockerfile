@@ -4,7 +4,8 @@ WORKDIR /app
 COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY workers ./workers
-# `npm ci` runs the `prepare` script, which compiles TypeScript into dist/.
+COPY dashboard ./dashboard
+# `npm ci` runs the `prepare` script, which compiles TypeScript into dist/ and bundles the dashboard into dist/dashboard/.
 RUN npm ci --no-audit --no-fund
 
 FROM node:20-bookworm-slim

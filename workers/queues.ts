@@ -1,13 +1,36 @@
 import { Queue } from 'bullmq';
+import { z } from 'zod';
 import { createRedis } from '../src/runtime/redis.js';
 
 export const INGEST_QUEUE = 'ingest';
 
-/** What an ingestion job carries: only ids; everything else is read from PostgreSQL when it runs. */
-export interface IngestJobData {
-  sourceId: number;
-  sourceSlug: string;
-}
+// Job definitions: each job name with the schema of its payload (only ids: everything else is read
+// from PostgreSQL when it runs). The handlers live in jobs.ts, the schedules in schedules.ts.
+const sourceJob = z.object({ sourceId: z.number().int().positive(), sourceSlug: z.string().min(1) });
+const campaignJob = z.object({ campaignId: z.number().int().positive(), campaignSlug: z.string().min(1) });
+const maintenanceJob = z.object({});
+
+export const JOB_PAYLOADS = {
+  /** One incremental pass of a source: new posts or comments since its cursor. */
+  incremental: sourceJob,
+  /** A site's reconciliation sweep: edits and removals over its last days. */
+  sweep: sourceJob,
+  /** Re-reads the engagement of a campaign's X posts that are due. */
+  refresh: campaignJob,
+  /** X batch compliance: purges posts deleted or made private since they were collected. */
+  compliance: campaignJob,
+  /** Recomputes the analytics rollup hours that ingestion marked stale. */
+  rollups: maintenanceJob,
+  /** Re-attributes campaigns whose locality rules changed. */
+  reattribute: maintenanceJob,
+} as const;
+
+export type JobName = keyof typeof JOB_PAYLOADS;
+export const JOB_NAMES = Object.keys(JOB_PAYLOADS) as JobName[];
+export type SourceJobData = z.output<typeof sourceJob>;
+export type CampaignJobData = z.output<typeof campaignJob>;
+/** What any job carries; each handler parses its own shape with JOB_PAYLOADS. */
+export type IngestJobData = Partial<SourceJobData & CampaignJobData>;
 
 // BullMQ types scheduler ids with the job-name type, so names stay plain strings.
 export type IngestJobName = string;
@@ -20,9 +43,10 @@ export const RETRY_POLICY = { attempts: 4, backoff: { type: 'exponential', delay
 
 export type IngestQueue = Queue<IngestJobData, unknown, IngestJobName>;
 
-export function createIngestQueue(redisUrl: string, prefix: string): Queue<IngestJobData, unknown, IngestJobName> {
+/** The ingest queue on its own Redis connection (pass one in to watch it, e.g. for reconnects). */
+export function createIngestQueue(redisUrl: string, prefix: string, connection = createRedis(redisUrl, { forBlockingClient: true, name: 'groundswell-queue' })): IngestQueue {
   return new Queue<IngestJobData, unknown, IngestJobName>(INGEST_QUEUE, {
-    connection: createRedis(redisUrl, { forBlockingClient: true, name: 'groundswell-queue' }),
+    connection,
     prefix,
     defaultJobOptions: JOB_RETENTION,
   });

@@ -2,29 +2,43 @@ import type { Queue } from 'bullmq';
 import type { CollectorRegistry } from '../src/ingestion/collector.js';
 import type { Logger } from '../src/observability/logger.js';
 import type { SourceRow } from '../src/store/sources.js';
-import { JOB_RETENTION, RETRY_POLICY, type IngestJobData, type IngestJobName } from './queues.js';
+import { JOB_RETENTION, RETRY_POLICY, type IngestJobData, type IngestJobName, type JobName } from './queues.js';
 
 export const schedulerId = (source: Pick<SourceRow, 'slug'>) => `source:${source.slug}`;
 
+const MINUTE = 60_000;
+/** How often a campaign's due X posts are re-read (each post is read only when its own schedule says so). */
+export const REFRESH_EVERY_MS = 5 * MINUTE;
+/** How often X's batch compliance is run or polled per campaign. */
+export const COMPLIANCE_EVERY_MS = 60 * MINUTE;
+/** A safety net: ingestion also asks for a rollup refresh as soon as it stores anything. */
+export const ROLLUPS_EVERY_MS = MINUTE;
+/** How often campaigns are checked for changed locality rules. */
+export const REATTRIBUTE_EVERY_MS = 5 * MINUTE;
+/** A site's reconciliation sweep, unless its config says otherwise. */
+export const DEFAULT_SWEEP_EVERY_MS = 24 * 60 * MINUTE;
+
 export interface ScheduleSummary {
+  /** Sources with an incremental schedule. */
   scheduled: string[];
   removed: string[];
   /** Enabled sources left unscheduled, with the reason. */
   unsupported: string[];
+  /** The other schedulers: sweeps, refresh, compliance and maintenance. */
+  other: string[];
 }
 
-/**
- * Makes Redis's job schedulers match PostgreSQL: one scheduler per enabled source this build can
- * collect, at its interval. Run on every worker start, because Redis may have lost everything.
- */
-export async function rebuildSchedules(
-  queue: Queue<IngestJobData, unknown, IngestJobName>,
-  sources: readonly SourceRow[],
-  collectors: CollectorRegistry,
-  logger: Logger,
-): Promise<ScheduleSummary> {
-  const summary: ScheduleSummary = { scheduled: [], removed: [], unsupported: [] };
-  const wanted = new Set<string>();
+interface WantedScheduler {
+  id: string;
+  everyMs: number;
+  name: JobName;
+  data: IngestJobData;
+}
+
+/** Every scheduler Groundswell wants for these sources: a pure function of PostgreSQL's state. */
+function wantedSchedulers(sources: readonly SourceRow[], collectors: CollectorRegistry, logger: Logger, summary: ScheduleSummary): WantedScheduler[] {
+  const wanted: WantedScheduler[] = [];
+  const xCampaigns = new Map<number, string>();
   for (const source of sources) {
     if (!source.enabled) continue;
     if (!collectors.has(source.kind)) {
@@ -32,20 +46,48 @@ export async function rebuildSchedules(
       logger.warn({ source: source.slug, kind: source.kind }, `not scheduling ${source.slug}: ${collectors.whyUnavailable(source.kind)}`);
       continue;
     }
-    const id = schedulerId(source);
-    wanted.add(id);
-    // upsert is idempotent: several workers starting together converge on one scheduler per source.
-    await queue.upsertJobScheduler(
-      id,
-      { every: source.everyMs },
-      { name: 'incremental', data: { sourceId: source.id, sourceSlug: source.slug }, opts: { ...JOB_RETENTION, ...RETRY_POLICY } },
-    );
+    const data = { sourceId: source.id, sourceSlug: source.slug };
+    wanted.push({ id: schedulerId(source), everyMs: source.everyMs, name: 'incremental', data });
     summary.scheduled.push(source.slug);
+    if (collectors.create(source, { kind: 'sweep' })) {
+      const sweep = source.settings.sweep as { every?: unknown } | undefined;
+      const everyMs = typeof sweep?.every === 'number' && sweep.every > 0 ? sweep.every : DEFAULT_SWEEP_EVERY_MS;
+      wanted.push({ id: `sweep:${source.slug}`, everyMs, name: 'sweep', data });
+    }
+    if (source.kind === 'x-search') xCampaigns.set(source.campaignId, source.campaignSlug);
   }
+  for (const [campaignId, campaignSlug] of xCampaigns) {
+    wanted.push({ id: `refresh:${campaignSlug}`, everyMs: REFRESH_EVERY_MS, name: 'refresh', data: { campaignId, campaignSlug } });
+    wanted.push({ id: `compliance:${campaignSlug}`, everyMs: COMPLIANCE_EVERY_MS, name: 'compliance', data: { campaignId, campaignSlug } });
+  }
+  wanted.push({ id: 'maintenance:rollups', everyMs: ROLLUPS_EVERY_MS, name: 'rollups', data: {} });
+  wanted.push({ id: 'maintenance:reattribute', everyMs: REATTRIBUTE_EVERY_MS, name: 'reattribute', data: {} });
+  return wanted;
+}
+
+/**
+ * Makes Redis's job schedulers match PostgreSQL: an incremental pass per enabled source this build
+ * can collect, a sweep per site that offers one, engagement refresh and compliance per campaign on
+ * X, and the maintenance jobs. Run on every worker start, because Redis may have lost everything.
+ */
+export async function rebuildSchedules(
+  queue: Queue<IngestJobData, unknown, IngestJobName>,
+  sources: readonly SourceRow[],
+  collectors: CollectorRegistry,
+  logger: Logger,
+): Promise<ScheduleSummary> {
+  const summary: ScheduleSummary = { scheduled: [], removed: [], unsupported: [], other: [] };
+  const wanted = wantedSchedulers(sources, collectors, logger, summary);
+  for (const scheduler of wanted) {
+    // upsert is idempotent: several workers starting together converge on one scheduler per key.
+    await queue.upsertJobScheduler(scheduler.id, { every: scheduler.everyMs }, { name: scheduler.name, data: scheduler.data, opts: { ...JOB_RETENTION, ...RETRY_POLICY } });
+    if (scheduler.name !== 'incremental') summary.other.push(scheduler.id);
+  }
+  const wantedIds = new Set(wanted.map((s) => s.id));
   for (const scheduler of await queue.getJobSchedulers()) {
-    if (scheduler.key.startsWith('source:') && !wanted.has(scheduler.key)) {
+    if (!wantedIds.has(scheduler.key)) {
       await queue.removeJobScheduler(scheduler.key);
-      summary.removed.push(scheduler.key.slice('source:'.length));
+      summary.removed.push(scheduler.key.startsWith('source:') ? scheduler.key.slice('source:'.length) : scheduler.key);
     }
   }
   return summary;

@@ -1,15 +1,15 @@
-import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import { Worker } from 'bullmq';
 import type { AppConfig } from '../src/config/index.js';
 import type { CollectorRegistry } from '../src/ingestion/collector.js';
-import { RateLimitedError } from '../src/ingestion/errors.js';
-import { runPass, type PassOutcome } from '../src/ingestion/run-pass.js';
 import type { Logger } from '../src/observability/logger.js';
 import { Closer } from '../src/runtime/closer.js';
 import { createRedis } from '../src/runtime/redis.js';
+import type { XConnection } from '../src/sources/index.js';
 import type { Pool } from '../src/store/db.js';
-import { findSourceBySlug, listSources } from '../src/store/sources.js';
-import { INGEST_QUEUE, JOB_RETENTION, createIngestQueue, type IngestJobData, type IngestJobName, type IngestQueue } from './queues.js';
-import { rebuildSchedules } from './schedules.js';
+import { listSources } from '../src/store/sources.js';
+import { processJob, type JobContext } from './jobs.js';
+import { INGEST_QUEUE, createIngestQueue, type IngestJobData, type IngestJobName, type IngestQueue } from './queues.js';
+import { rebuildSchedules, type ScheduleSummary } from './schedules.js';
 
 export interface RunningWorker {
   close(): Promise<Error[]>;
@@ -17,8 +17,12 @@ export interface RunningWorker {
 
 export interface WorkerOptions {
   collectors: CollectorRegistry;
+  /** X's client with the budget shared through Redis, for engagement refresh and compliance. */
+  x?: XConnection;
   /** Different sources run in parallel up to this many at once; one source never runs twice at once. */
   concurrency?: number;
+  /** How often the worker checks that Redis still holds its schedules (default 15 s; also on every reconnect). */
+  scheduleCheckMs?: number;
   /** How long SIGTERM waits for in-flight passes before abandoning them to stalled-job recovery. */
   drainTimeoutMs?: number;
 }
@@ -27,13 +31,29 @@ export async function startWorker(config: AppConfig, pool: Pool, logger: Logger,
   const log = logger.child({ component: 'worker' });
   const concurrency = options.concurrency ?? 4;
   const closer = new Closer();
-  const queue = createIngestQueue(config.env.REDIS_URL, config.env.REDIS_PREFIX);
+  const queueConnection = createRedis(config.env.REDIS_URL, { forBlockingClient: true, name: 'groundswell-queue' });
+  const queue = createIngestQueue(config.env.REDIS_URL, config.env.REDIS_PREFIX, queueConnection);
+  // Redis going away is reported here (and retried by ioredis), not thrown as an unhandled event.
+  queue.on('error', (error) => log.warn({ err: error.message }, 'ingest queue: Redis error'));
   closer.add('queue', () => queue.close());
   try {
-    const schedules = await rebuildSchedules(queue, await listSources(pool, { enabledOnly: true }), options.collectors, log);
-    log.info(schedules, `schedules rebuilt from PostgreSQL: ${schedules.scheduled.length} source(s)`);
+    const rebuild = async () => rebuildSchedules(queue, await listSources(pool, { enabledOnly: true }), options.collectors, log);
+    const schedules = await rebuild();
+    log.info(schedules, `schedules rebuilt from PostgreSQL: ${schedules.scheduled.length} source(s), ${schedules.other.length} other job(s)`);
+    // Redis may lose everything while this worker runs (a restart without persistence): check the
+    // schedules now and then, and put back whatever is missing.
+    const keeper = setInterval(() => {
+      void ensureSchedules(queue, rebuild, log);
+    }, options.scheduleCheckMs ?? SCHEDULE_CHECK_MS);
+    keeper.unref();
+    closer.add('schedule keeper', () => clearInterval(keeper));
+    // And at once whenever the connection comes back, since that is when Redis may have restarted empty.
+    const onReady = () => void ensureSchedules(queue, rebuild, log);
+    queueConnection.on('ready', onReady);
+    closer.add('schedule keeper (reconnects)', () => void queueConnection.off('ready', onReady));
 
-    const worker = new Worker<IngestJobData, unknown, IngestJobName>(INGEST_QUEUE, (job, _token, signal) => processIngestJob(job, queue, pool, options.collectors, log, signal), {
+    const context: JobContext = { config, pool, queue, collectors: options.collectors, x: options.x, log };
+    const worker = new Worker<IngestJobData, unknown, IngestJobName>(INGEST_QUEUE, (job, _token, signal) => processJob(job, context, signal), {
       connection: createRedis(config.env.REDIS_URL, { forBlockingClient: true, name: 'groundswell-worker' }),
       prefix: config.env.REDIS_PREFIX,
       concurrency,
@@ -50,6 +70,20 @@ export async function startWorker(config: AppConfig, pool: Pool, logger: Logger,
   }
 }
 
+const SCHEDULE_CHECK_MS = 15_000;
+
+/** Rebuilds the schedules when Redis has fewer than PostgreSQL wants (the maintenance ones are always wanted). */
+async function ensureSchedules(queue: IngestQueue, rebuild: () => Promise<ScheduleSummary>, log: Logger): Promise<void> {
+  try {
+    const keys = new Set((await queue.getJobSchedulers()).map((s) => s.key));
+    if (keys.has('maintenance:rollups') && keys.has('maintenance:reattribute')) return;
+    const summary = await rebuild();
+    log.warn(summary, `Redis had lost the job schedules: rebuilt ${summary.scheduled.length + summary.other.length} from PostgreSQL`);
+  } catch (error) {
+    log.warn({ err: error instanceof Error ? error.message : String(error) }, 'could not check the job schedules (will try again)');
+  }
+}
+
 /** Lets in-flight passes finish for up to `timeoutMs`; after that they are abandoned and another worker resumes them. */
 async function closeWithin(worker: Worker<IngestJobData, unknown, IngestJobName>, timeoutMs: number, log: Logger): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
@@ -63,35 +97,4 @@ async function closeWithin(worker: Worker<IngestJobData, unknown, IngestJobName>
     log.warn({ timeoutMs }, 'in-flight jobs did not finish in time; closing anyway (they will be picked up again)');
     await worker.close(true);
   }
-}
-
-async function processIngestJob(job: Job<IngestJobData, unknown, IngestJobName>, queue: IngestQueue, pool: Pool, collectors: CollectorRegistry, log: Logger, signal?: AbortSignal): Promise<unknown> {
-  const source = await findSourceBySlug(pool, job.data.sourceSlug);
-  if (!source || !source.enabled) return { skipped: 'source removed or disabled' };
-  const collector = collectors.create(source);
-  if (!collector) throw new UnrecoverableError(`no collector for source kind "${source.kind}" in this build`);
-
-  const outcome: PassOutcome = await runPass(pool, source, collector, {
-    kind: 'incremental',
-    trigger: 'schedule',
-    ...(signal ? { signal } : {}),
-    logger: log,
-    onPage: (counts) => void job.updateProgress({ pages: counts.pages, fetched: counts.fetched }).catch(() => {}),
-  });
-  if (outcome.status === 'skipped') return { skipped: outcome.reason };
-  const summary = { runId: outcome.runId, ...outcome.counts };
-  if (outcome.status === 'succeeded') {
-    log.info({ source: source.slug, ...summary }, 'pass finished');
-    return summary;
-  }
-  log.warn({ source: source.slug, code: outcome.error.code, err: outcome.error.message }, `pass ${outcome.status}`);
-  if (outcome.error instanceof RateLimitedError) {
-    // Not a failure and not a retry storm: one delayed job resumes the pass when the window resets.
-    const resetAt = outcome.error.resetAt.getTime();
-    await queue.add('incremental', job.data, { ...JOB_RETENTION, delay: Math.max(0, resetAt - Date.now()) + 1_000, jobId: `resume-${source.slug}-${resetAt}` });
-    return { ...summary, waitingUntil: outcome.error.resetAt.toISOString() };
-  }
-  // Permanent problems wait for the next scheduled run (and an operator); retrying now would only hammer the API.
-  if (outcome.error.kind === 'permanent') return { ...summary, error: outcome.error.code };
-  throw outcome.error;
 }

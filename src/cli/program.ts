@@ -1,5 +1,9 @@
 import { Command, CommanderError } from 'commander';
+import { registerExportCommand } from './export.js';
+import { registerIngestCommands } from './ingest.js';
+import { registerReattributeCommand } from './reattribute.js';
 import { runMigrate, runServices, type GlobalOptions } from './services.js';
+import { registerStaffCommands } from './staff-commands.js';
 
 /** The `groundswell` command line. Each subcommand is a thin call into the code it names. */
 export function buildProgram(): Command {
@@ -13,8 +17,13 @@ export function buildProgram(): Command {
 
   program
     .command('start')
-    .description('migrate the database, then run the web server and the ingestion workers in one process')
-    .action(() => runServices(globals(), { web: true, worker: true, migrate: true }));
+    .description('migrate the database, then run the web server and the ingestion workers in one process (the demo when the example config has no X token)')
+    .action(() => runServices(globals(), { web: true, worker: true, migrate: true, demo: 'auto' }));
+
+  program
+    .command('demo')
+    .description('run everything against built-in simulators of X and the campaign blog, with live simulated activity (no credentials needed)')
+    .action(() => runServices(globals(), { web: true, worker: true, migrate: true, demo: 'always' }));
 
   program
     .command('web')
@@ -30,6 +39,11 @@ export function buildProgram(): Command {
     .command('migrate')
     .description('create the database if it is missing and apply pending migrations, then exit')
     .action(() => runMigrate(globals()));
+
+  registerIngestCommands(program, globals);
+  registerStaffCommands(program, globals);
+  registerReattributeCommand(program, globals);
+  registerExportCommand(program, globals);
 
   return program;
 }

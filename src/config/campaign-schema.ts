@@ -83,12 +83,23 @@ export const xSearchSourceSchema = z.strictObject({
   query: text('an X search query').refine((query) => query.length <= 512, { error: 'is longer than the 512 characters X allows in a query' }),
 });
 
+/** The smallest gap between two requests to the site's host (default 1s). */
+const minInterval = duration.optional();
+
 export const wordpressSourceSchema = z.strictObject({
   ...sourceCommon,
   kind: z.literal('wordpress'),
   url: httpUrl,
   /** A locality every comment on this site belongs to (a local blog), if any. */
   locality: slug.optional(),
+  minInterval,
+  /** The reconciliation sweep that finds edited and removed comments: how often (default 1d) and how many days back (default 7). */
+  sweep: z
+    .strictObject({
+      every: duration.optional(),
+      days: z.number({ error: 'is not a number of days' }).int({ error: 'is not a whole number of days' }).min(1, { error: 'is less than 1 day' }).max(365, { error: 'is more than 365 days' }).optional(),
+    })
+    .optional(),
 });
 
 export const feedSourceSchema = z.strictObject({
@@ -96,6 +107,7 @@ export const feedSourceSchema = z.strictObject({
   kind: z.literal('feed'),
   url: httpUrl,
   locality: slug.optional(),
+  minInterval,
 });
 
 export const SOURCE_KINDS = ['x-search', 'wordpress', 'feed'] as const;

@@ -28,6 +28,12 @@ const envSchema = z.object({
   X_API_BASE_URL: url(['http:', 'https:'], 'https://api.x.com')
     .default('https://api.x.com')
     .transform((value) => value.replace(/\/+$/, '')),
+  // Posts the engagement refresh may read from X per UTC day (reads are paid per post); 0 turns refresh reads off.
+  X_REFRESH_DAILY_BUDGET: z.coerce
+    .number({ error: 'is not a whole number of posts per day' })
+    .int({ error: 'is not a whole number of posts per day' })
+    .min(0, { error: 'is not a whole number of posts per day (0 or more)' })
+    .default(20_000),
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: z.coerce
     .number({ error: 'is not a port number' })

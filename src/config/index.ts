@@ -12,6 +12,8 @@ export interface AppConfig {
   env: Environment;
   campaigns: CampaignFile['campaigns'];
   configPath: string;
+  /** True when every source points at the built-in simulators (demo mode): the dashboard says so. */
+  demo?: boolean;
 }
 
 export async function loadConfig(overrides: { configPath?: string; env?: NodeJS.ProcessEnv } = {}): Promise<AppConfig> {

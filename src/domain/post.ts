@@ -53,4 +53,12 @@ export interface PostRecord {
   relation?: 'match' | 'reference';
 }
 
+/** A post the source says is gone (deleted, unapproved, no longer authorised): purged to a tombstone. */
+export interface PostRemoval {
+  platform: Platform;
+  externalId: string;
+  /** Why, in a word or two the dashboard can show: "deleted", "not-authorized", "unapproved" … */
+  reason: string;
+}
+
 export const ZERO_METRICS: EngagementMetrics = Object.freeze({ likes: 0, reposts: 0, replies: 0, quotes: 0 });

@@ -1,8 +1,11 @@
 import type { AppConfig } from '../config/index.js';
 import type { Logger } from '../observability/logger.js';
+import { RateBudget, rateBudgetPrefix } from '../ingestion/rate-budget.js';
+import { createMetrics } from '../observability/metrics.js';
 import { Closer } from '../runtime/closer.js';
 import { createRedis } from '../runtime/redis.js';
 import type { Pool } from '../store/db.js';
+import { createIngestQueue } from '../../workers/queues.js';
 import { buildApp } from './app.js';
 
 export interface RunningWebServer {
@@ -18,7 +21,16 @@ export async function startWebServer(config: AppConfig, pool: Pool, logger: Logg
   closer.add('redis', () => redis.disconnect());
   try {
     await redis.connect();
-    const app = await buildApp({ db: pool, redis, logger: logger.child({ component: 'web' }) });
+    // The web process only reads the queue (Bull Board, next-run times); workers process it.
+    const ingestQueue = createIngestQueue(config.env.REDIS_URL, config.env.REDIS_PREFIX);
+    ingestQueue.on('error', (error) => logger.warn({ err: error.message }, 'ingest queue: Redis error'));
+    closer.add('ingest queue', async () => {
+      await ingestQueue.close();
+      // close() leaves a connection handed in by createIngestQueue open; this ends it.
+      await ingestQueue.disconnect();
+    });
+    const metrics = createMetrics({ db: pool, queue: ingestQueue, rateBudget: new RateBudget(redis, { keyPrefix: rateBudgetPrefix(config.env.REDIS_PREFIX) }) });
+    const app = await buildApp({ db: pool, redis, redisPrefix: config.env.REDIS_PREFIX, ingestQueue, metrics, demo: config.demo ?? false, logger: logger.child({ component: 'web' }) });
     closer.add('http', () => app.close());
     const address = await app.listen({ host: config.env.HOST, port: config.env.PORT });
     const url = address.replace('[::1]', 'localhost').replace('0.0.0.0', '127.0.0.1');

@@ -1,5 +1,6 @@
 import type { SourceKind } from '../config/campaign-schema.js';
-import type { AuthorRecord, PostRecord } from '../domain/post.js';
+import type { AuthorRecord, PostRecord, PostRemoval } from '../domain/post.js';
+import type { RunKind } from '../store/runs.js';
 import type { SourceCursor, SourceRow } from '../store/sources.js';
 
 /** An item a collector could not use, with a typed reason that is counted in the run ledger. */
@@ -12,6 +13,8 @@ export interface CollectedPage {
   posts: PostRecord[];
   authors: AuthorRecord[];
   dropped: DroppedItem[];
+  /** Posts the source reports gone (deleted, unapproved, not authorised); purged to tombstones. */
+  removed?: PostRemoval[];
   /** Items the API returned on this page, before validation. */
   fetched: number;
   /** The cursor once this page is stored; written in the same transaction as its rows. */
@@ -22,14 +25,22 @@ export interface CollectedPage {
 
 /**
  * The one interface every source kind implements. A collector fetches and normalises; it never
- * writes to the database. `fetchPage` is called with the stored cursor, then with the cursor each
- * page returned, until a page says `done`.
+ * writes to the database. `fetchPage` is called with the stored cursor of its kind of pass, then
+ * with the cursor each page returned, until a page says `done`.
  */
 export interface SourceCollector {
   fetchPage(cursor: SourceCursor, signal: AbortSignal): Promise<CollectedPage>;
 }
 
-export type CollectorFactory = (source: SourceRow) => SourceCollector;
+/** What kind of pass to run, and for a backfill, over which window. */
+export interface PassRequest {
+  kind: RunKind;
+  since?: Date;
+  until?: Date;
+}
+
+/** Builds the collector for one pass of a source; undefined when this kind of source has no such pass. */
+export type CollectorFactory = (source: SourceRow, pass: PassRequest) => SourceCollector | undefined;
 
 /** The collectors this build can run, by source kind. Each source kind registers itself once. */
 export class CollectorRegistry {
@@ -55,7 +66,7 @@ export class CollectorRegistry {
     return this.#factories.has(kind);
   }
 
-  create(source: SourceRow): SourceCollector | undefined {
-    return this.#factories.get(source.kind)?.(source);
+  create(source: SourceRow, pass: PassRequest = { kind: 'incremental' }): SourceCollector | undefined {
+    return this.#factories.get(source.kind)?.(source, pass);
   }
 }

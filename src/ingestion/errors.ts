@@ -20,7 +20,13 @@ export class RetryableError extends IngestionError {
   readonly kind = 'retryable';
 }
 
-/** The API's budget is spent: wait until `resetAt`, then continue where the pass stopped. */
+/**
+ * APIs announce their reset in whole seconds by their own clock: a retry planned from an announced
+ * reset waits this much longer, once, where the error is made (so nothing downstream adds it again).
+ */
+export const RESET_MARGIN_MS = 1_000;
+
+/** The API's budget is spent: wait until `resetAt` (the earliest safe retry), then continue where the pass stopped. */
 export class RateLimitedError extends IngestionError {
   readonly kind = 'rate-limited';
   constructor(

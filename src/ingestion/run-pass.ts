@@ -1,9 +1,11 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../observability/logger.js';
 import type { Pool } from '../store/db.js';
-import { storeBatch } from '../store/posts.js';
+import { storeBatch } from './store-batch.js';
 import { emptyRunCounts, finishRun, startRun, type RunCounts, type RunKind, type RunTrigger } from '../store/runs.js';
-import { findSourceBySlug, markSourceFailed, markSourceSucceeded, type SourceRow } from '../store/sources.js';
-import type { SourceCollector } from './collector.js';
+import { cursorForPass, findSourceBySlug, markSourceFailed, markSourceSucceeded, type SourceCursor, type SourceRow } from '../store/sources.js';
+import type { CollectedPage, SourceCollector } from './collector.js';
+import { PageReadAhead } from './read-ahead.js';
 import { asIngestionError, RateLimitedError, type IngestionError } from './errors.js';
 import { withSourceLock } from './source-lock.js';
 
@@ -13,13 +15,27 @@ export interface PassOptions {
   signal?: AbortSignal;
   /** Called after each stored page, for progress bars and job progress. */
   onPage?: (counts: Readonly<RunCounts>) => void;
+  /**
+   * Foreground passes (the CLI) wait for a rate-limit reset and carry on; scheduled passes stop and
+   * are resumed by a delayed job, so a worker slot is never held for minutes.
+   */
+  waitOnRateLimit?: boolean;
+  /** Pages fetched ahead of the store step at most (default 4); 1 stores page by page. */
+  readAhead?: number;
+  /** Called when a foreground pass starts waiting for a rate-limit reset. */
+  onRateLimitWait?: (resetAt: Date) => void;
   logger?: Logger;
 }
+
+/** A few pages ahead is enough to batch a fast source's stores; more would only hold memory. */
+const DEFAULT_READ_AHEAD = 4;
 
 export type PassOutcome =
   | { status: 'succeeded'; runId: number; counts: RunCounts }
   | { status: 'skipped'; reason: 'already-running' }
-  | { status: 'failed' | 'rate-limited'; runId: number; counts: RunCounts; error: IngestionError };
+  | { status: 'failed' | 'rate-limited'; runId: number; counts: RunCounts; error: IngestionError }
+  /** Stopped by its abort signal (Ctrl-C, shutdown): not the source's fault, and the next pass resumes. */
+  | { status: 'interrupted'; runId: number; counts: RunCounts };
 
 /**
  * One pass of a source: fetch page after page from the stored cursor, storing each page's rows
@@ -27,7 +43,7 @@ export type PassOutcome =
  * point leaves the database at the end of the last stored page, and the next pass resumes there.
  */
 export async function runPass(pool: Pool, source: SourceRow, collector: SourceCollector, options: PassOptions): Promise<PassOutcome> {
-  const locked = await withSourceLock(pool, source.id, () => runLockedPass(pool, source, collector, options));
+  const locked = await withSourceLock(pool, source.id, () => runLockedPass(pool, source, collector, options), options.kind);
   return locked.ran ? locked.value : { status: 'skipped', reason: 'already-running' };
 }
 
@@ -36,33 +52,62 @@ async function runLockedPass(pool: Pool, source: SourceRow, collector: SourceCol
   const runId = await startRun(pool, { sourceId: source.id, campaignId: source.campaignId, kind: options.kind, trigger: options.trigger });
   const counts = emptyRunCounts();
   // Under the lock, the stored cursor is the truth: another worker may have advanced it since the job was queued.
-  let cursor = (await findSourceBySlug(pool, source.slug))?.cursor ?? source.cursor;
-  try {
+  const cursor = cursorForPass((await findSourceBySlug(pool, source.slug)) ?? source, options.kind);
+  // Pages are fetched ahead while earlier ones are stored, and every page that has arrived is stored
+  // in one transaction with the last one's cursor: rows and the cursor that covers them still commit
+  // together and in order, so a crash at any point resumes at the last stored page.
+  const fetchPage = async (from: SourceCursor, fetchSignal: AbortSignal): Promise<CollectedPage> => {
     for (;;) {
+      try {
+        return await collector.fetchPage(from, fetchSignal);
+      } catch (error) {
+        if (!(options.waitOnRateLimit && error instanceof RateLimitedError)) throw error;
+        const waitMs = Math.max(0, error.resetAt.getTime() - Date.now());
+        options.onRateLimitWait?.(error.resetAt);
+        options.logger?.info({ source: source.slug, resumesAt: error.resetAt.toISOString() }, 'rate limit reached: waiting for the reset');
+        await sleep(waitMs, undefined, { signal: fetchSignal });
+        counts.rateLimitWaits += 1;
+        counts.rateLimitWaitMs += waitMs;
+      }
+    }
+  };
+  const readAhead = new PageReadAhead(fetchPage, cursor, { limit: options.readAhead ?? DEFAULT_READ_AHEAD, signal });
+  try {
+    for (let pages = await readAhead.take(); pages; pages = await readAhead.take()) {
       signal.throwIfAborted();
-      const page = await collector.fetchPage(cursor, signal);
+      const last = pages[pages.length - 1]!;
       const stored = await storeBatch(pool, {
         sourceId: source.id,
         campaignId: source.campaignId,
         runId,
-        posts: page.posts,
-        authors: page.authors,
-        cursor: page.cursor,
+        posts: pages.flatMap((page) => page.posts),
+        authors: pages.flatMap((page) => page.authors),
+        removed: pages.flatMap((page) => page.removed ?? []),
+        cursor: last.cursor,
+        pass: options.kind,
       });
-      cursor = page.cursor;
-      counts.pages += 1;
-      counts.fetched += page.fetched;
+      counts.pages += pages.length;
       counts.newCount += stored.inserted;
       counts.updatedCount += stored.updated;
-      for (const item of page.dropped) counts.dropped[item.reason] = (counts.dropped[item.reason] ?? 0) + 1;
-      if (page.dropped.length > 0) options.logger?.warn({ source: source.slug, dropped: page.dropped.slice(0, 20) }, `dropped ${page.dropped.length} item(s)`);
+      counts.removedCount += stored.removed;
+      for (const page of pages) {
+        counts.fetched += page.fetched;
+        for (const item of page.dropped) counts.dropped[item.reason] = (counts.dropped[item.reason] ?? 0) + 1;
+        if (page.dropped.length > 0) options.logger?.warn({ source: source.slug, dropped: page.dropped.slice(0, 20) }, `dropped ${page.dropped.length} item(s)`);
+      }
       options.onPage?.(counts);
-      if (page.done) break;
+      if (last.done) break;
     }
+    readAhead.stop();
     await finishRun(pool, runId, { status: 'succeeded', counts });
     await markSourceSucceeded(pool, source.id);
     return { status: 'succeeded', runId, counts };
   } catch (caught) {
+    readAhead.stop();
+    if (signal.aborted) {
+      await finishRun(pool, runId, { status: 'interrupted', counts, error: { code: 'INTERRUPTED', message: 'stopped before the pass finished; the next pass resumes from the last stored page' } });
+      return { status: 'interrupted', runId, counts };
+    }
     const error = asIngestionError(caught);
     const status = error instanceof RateLimitedError ? 'rate-limited' : 'failed';
     await finishRun(pool, runId, { status, counts, error: { code: error.code, message: error.message } });

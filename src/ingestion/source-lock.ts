@@ -1,22 +1,28 @@
-import type { Pool } from '../store/db.js';
+import { withClient, type Pool } from '../store/db.js';
+import type { RunKind } from '../store/runs.js';
 
-// Two workers on two machines must never run the same source at once. A PostgreSQL session
-// advisory lock, held on its own connection for the whole pass, is released by the server if the
-// process dies, so a SIGKILLed worker never leaves a source locked.
+// Two workers on two machines must never run the same pass of a source at once. A PostgreSQL
+// session advisory lock, held on its own connection for the whole pass, is released by the server if
+// the process dies, so a SIGKILLed worker never leaves a source locked. Each kind of pass has its own
+// lock (and its own cursor lane): a long backfill or sweep does not hold up the source's scheduled
+// incremental passes, and their writes are idempotent upserts that commute.
 const SOURCE_LOCK_SPACE = 0x6753; // "gS"
+const KIND_LOCK_OFFSET: Record<RunKind, number> = { incremental: 0, backfill: 1, sweep: 2, refresh: 3, compliance: 4 };
 
 export type LockedResult<T> = { ran: true; value: T } | { ran: false };
 
-export async function withSourceLock<T>(pool: Pool, sourceId: number, work: () => Promise<T>): Promise<LockedResult<T>> {
-  const client = await pool.connect();
-  let locked = false;
-  try {
-    const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS locked', [SOURCE_LOCK_SPACE, sourceId]);
-    locked = rows[0]?.locked ?? false;
-    if (!locked) return { ran: false };
-    return { ran: true, value: await work() };
-  } finally {
-    if (locked) await client.query('SELECT pg_advisory_unlock($1, $2)', [SOURCE_LOCK_SPACE, sourceId]).catch(() => {});
-    client.release();
-  }
+export async function withSourceLock<T>(pool: Pool, sourceId: number, work: () => Promise<T>, kind: RunKind = 'incremental'): Promise<LockedResult<T>> {
+  // The incremental pass keeps the original key, so workers of an older build still exclude it.
+  const space = kind === 'incremental' ? SOURCE_LOCK_SPACE : SOURCE_LOCK_SPACE * 16 + KIND_LOCK_OFFSET[kind];
+  return withClient(pool, async (client) => {
+    let locked = false;
+    try {
+      const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS locked', [space, sourceId]);
+      locked = rows[0]?.locked ?? false;
+      if (!locked) return { ran: false };
+      return { ran: true, value: await work() };
+    } finally {
+      if (locked) await client.query('SELECT pg_advisory_unlock($1, $2)', [space, sourceId]).catch(() => {});
+    }
+  });
 }

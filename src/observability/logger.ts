@@ -19,6 +19,21 @@ const REDACT_PATHS = [
   'res.headers["set-cookie"]',
   'headers.authorization',
   'headers.cookie',
+  // Staff sign-in: passwords and their hashes, session cookies, CSRF and API tokens (issue #6).
+  'cookie',
+  '*.cookie',
+  'passwordHash',
+  '*.passwordHash',
+  'password_hash',
+  '*.password_hash',
+  'csrfToken',
+  '*.csrfToken',
+  'tokenHash',
+  '*.tokenHash',
+  '*.*.password',
+  'req.headers["x-csrf-token"]',
+  'headers["x-csrf-token"]',
+  'headers["set-cookie"]',
 ];
 
 export function createLogger(options: { level: string; name?: string; destination?: DestinationStream }): Logger {

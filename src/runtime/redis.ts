@@ -56,3 +56,23 @@ export async function pingRedis(redis: Redis, timeoutMs = 1_000): Promise<void> 
     clearTimeout(timer);
   }
 }
+
+/** Deletes every key under a prefix (the demo's fresh start), in batches, without blocking Redis. */
+export async function deleteRedisKeys(url: string, prefix: string): Promise<number> {
+  // Without this, Redis being away surfaces as ioredis's bare "Connection is closed".
+  await checkRedisReachable(url);
+  const redis = createRedis(url, { name: 'groundswell-reset' });
+  let deleted = 0;
+  try {
+    await redis.connect();
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
+      cursor = next;
+      if (keys.length > 0) deleted += await redis.unlink(...keys);
+    } while (cursor !== '0');
+    return deleted;
+  } finally {
+    redis.disconnect();
+  }
+}

@@ -34,6 +34,9 @@ function count(counts: SyncCounts, change: 'added' | 'updated' | undefined): voi
 }
 
 /** The kind-specific part of a source's config, stored as its settings. */
+/** The settings that say which stream a source reads; when they change, its cursors no longer apply. */
+const STREAM_CHANGED = `(s.kind, s.settings->'query', s.settings->'url') IS DISTINCT FROM (EXCLUDED.kind, EXCLUDED.settings->'query', EXCLUDED.settings->'url')`;
+
 export function sourceSettings(source: SourceConfig): Record<string, unknown> {
   const { slug: _slug, kind: _kind, every: _every, enabled: _enabled, ...settings } = source;
   return settings;
@@ -96,7 +99,8 @@ export async function syncConfig(pool: Pool, campaigns: readonly CampaignConfig[
       summary.launches.disabled += await disableMissing(tx, 'launches', campaignId, campaign.launches.map((l) => l.slug), `AND managed_by = 'config'`);
 
       for (const source of campaign.sources) {
-        // A changed query or URL restarts the source from scratch: its old cursor describes another stream.
+        // A changed query or URL restarts the source from scratch: its old cursor describes another
+        // stream. Other settings (politeness, sweep, locality) keep the cursor.
         count(
           summary.sources,
           await upsertReturningChange(
@@ -106,7 +110,8 @@ export async function syncConfig(pool: Pool, campaigns: readonly CampaignConfig[
              ON CONFLICT (slug) DO UPDATE SET
                campaign_id = EXCLUDED.campaign_id, kind = EXCLUDED.kind, settings = EXCLUDED.settings,
                every_ms = EXCLUDED.every_ms, enabled = EXCLUDED.enabled,
-               cursor = CASE WHEN (s.kind, s.settings) IS DISTINCT FROM (EXCLUDED.kind, EXCLUDED.settings) THEN '{}'::jsonb ELSE s.cursor END,
+               cursor = CASE WHEN ${STREAM_CHANGED} THEN '{}'::jsonb ELSE s.cursor END,
+               lane_cursors = CASE WHEN ${STREAM_CHANGED} THEN '{}'::jsonb ELSE s.lane_cursors END,
                status = CASE WHEN NOT EXCLUDED.enabled THEN 'disabled' WHEN s.status = 'disabled' THEN 'new' ELSE s.status END,
                updated_at = now()
              WHERE (s.campaign_id, s.kind, s.settings, s.every_ms, s.enabled)

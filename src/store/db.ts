@@ -46,20 +46,43 @@ export function createPool(databaseUrl: string, options: { max?: number; applica
   return pool;
 }
 
-/** Runs `work` in one transaction on one client; rolls back on any error. */
-export async function withTransaction<T>(pool: pg.Pool, work: (tx: Queryable) => Promise<T>): Promise<T> {
+/**
+ * Runs `work` on one client checked out of the pool. While checked out, a client has no error
+ * listener of the pool's: if PostgreSQL goes away (a restart), the client's 'error' event would
+ * crash the process. This listens for it, and hands a broken client back to be destroyed rather
+ * than reused.
+ */
+export async function withClient<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
+  let broken: Error | undefined;
+  const onError = (error: Error) => {
+    broken = error;
+  };
+  client.on('error', onError);
   try {
-    await client.query('BEGIN');
-    const result = await work(client);
-    await client.query('COMMIT');
-    return result;
+    return await work(client);
   } catch (error) {
-    await client.query('ROLLBACK').catch(() => {});
+    broken ??= isConnectionError(error) ? (error as Error) : undefined;
     throw error;
   } finally {
-    client.release();
+    client.off('error', onError);
+    client.release(broken);
   }
+}
+
+/** Runs `work` in one transaction on one client; rolls back on any error. */
+export async function withTransaction<T>(pool: pg.Pool, work: (tx: Queryable) => Promise<T>): Promise<T> {
+  return withClient(pool, async (client) => {
+    await client.query('BEGIN');
+    try {
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw error;
+    }
+  });
 }
 
 /** A connection failure becomes a ServiceUnreachableError naming the address; anything else is returned as it is. */
@@ -96,10 +119,7 @@ export async function ensureDatabaseExists(databaseUrl: string): Promise<boolean
     await probe.end().catch(() => {});
   }
 
-  const url = new URL(databaseUrl);
-  const name = decodeURIComponent(url.pathname.replace(/^\//, ''));
-  url.pathname = '/postgres';
-  const admin = new pg.Client(connectionConfig(url.toString()));
+  const { name, admin } = adminClientFor(databaseUrl);
   try {
     await admin.connect();
     await admin.query(`CREATE DATABASE ${pg.escapeIdentifier(name)}`);
@@ -115,4 +135,25 @@ export async function ensureDatabaseExists(databaseUrl: string): Promise<boolean
   } finally {
     await admin.end().catch(() => {});
   }
+}
+
+/** Drops the database named in `databaseUrl` if it exists (the demo's fresh start), ending its sessions. */
+export async function dropDatabaseIfExists(databaseUrl: string): Promise<void> {
+  const { name, admin } = adminClientFor(databaseUrl);
+  try {
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`);
+  } catch (error) {
+    throw asUnreachable(error, databaseUrl);
+  } finally {
+    await admin.end().catch(() => {});
+  }
+}
+
+/** The database a URL names, and a client for the server's maintenance database, to create or drop it from. */
+function adminClientFor(databaseUrl: string): { name: string; admin: pg.Client } {
+  const url = new URL(databaseUrl);
+  const name = decodeURIComponent(url.pathname.replace(/^\//, ''));
+  url.pathname = '/postgres';
+  return { name, admin: new pg.Client(connectionConfig(url.toString())) };
 }

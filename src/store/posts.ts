@@ -1,7 +1,6 @@
-import type { AuthorRecord, Platform, PostRecord } from '../domain/post.js';
-import { withTransaction, type Pool, type Queryable } from './db.js';
+import type { AuthorRecord, Platform, PostRecord, PostRemoval } from '../domain/post.js';
+import type { Queryable } from './db.js';
 import { toPgJson } from './json.js';
-import { saveSourceCursor, type SourceCursor } from './sources.js';
 
 // Authors and posts are written set-based: one statement per table per batch, rows passed as one
 // JSON parameter (json_to_recordset is the cheapest encoding on the client; see PERFORMANCE.md).
@@ -38,13 +37,8 @@ const UPSERT_AUTHORS = `
                           COALESCE(EXCLUDED.location, a.location), COALESCE(EXCLUDED.followers_count, a.followers_count),
                           COALESCE(EXCLUDED.verified, a.verified), COALESCE(EXCLUDED.profile, a.profile))`;
 
-const AUTHOR_IDS = `
-  SELECT a.id, a.platform, a.external_id
-  FROM authors a JOIN json_to_recordset($1::json) AS r(platform text, external_id text)
-    ON a.platform = r.platform AND a.external_id = r.external_id`;
-
-/** Inserts or updates authors; returns their ids by `${platform}:${externalId}`. */
-export async function upsertAuthors(db: Queryable, authors: readonly AuthorRecord[]): Promise<Map<string, number>> {
+/** Inserts or updates authors (set-based; unchanged rows are not rewritten). */
+export async function upsertAuthors(db: Queryable, authors: readonly AuthorRecord[]): Promise<void> {
   const rows = lastPerKey(authors).map((a) => ({
     platform: a.platform,
     external_id: a.externalId,
@@ -56,76 +50,92 @@ export async function upsertAuthors(db: Queryable, authors: readonly AuthorRecor
     verified: a.verified ?? null,
     profile: a.profile ?? null,
   }));
-  const ids = new Map<string, number>();
-  if (rows.length === 0) return ids;
-  await db.query(UPSERT_AUTHORS, [toPgJson(rows)]);
-  const keys = rows.map(({ platform, external_id }) => ({ platform, external_id }));
-  const result = await db.query<{ id: number; platform: string; external_id: string }>(AUTHOR_IDS, [toPgJson(keys)]);
-  for (const row of result.rows) ids.set(`${row.platform}:${row.external_id}`, row.id);
-  return ids;
+  if (rows.length > 0) await db.query(UPSERT_AUTHORS, [toPgJson(rows)]);
 }
 
-const POST_COLUMNS = `platform text, external_id text, kind text, author_id bigint, created_at timestamptz, url text, text text, html text,
+const POST_COLUMNS = `platform text, external_id text, kind text, author_external_id text, created_at timestamptz, url text, text text, html text,
   lang text, conversation_id text, parent_external_id text, referenced jsonb, edit_history_ids text[], place jsonb, context jsonb,
   like_count integer, repost_count integer, reply_count integer, quote_count integer, impression_count bigint, raw jsonb`;
 
+// One statement per batch writes the posts, a snapshot of every new or changed post's engagement,
+// and the provenance of every post in the batch (one round trip instead of three; see PERFORMANCE.md).
 // A tombstoned post (deleted on the platform) is never brought back by a later batch.
 // Unchanged rows are not rewritten (no WAL, no RETURNING row): only inserts and real changes come back.
+// Sibling CTEs see the table as it was before the statement, so provenance takes new and changed
+// posts from `written` and unchanged ones from `posts`.
 const UPSERT_POSTS = `
-  INSERT INTO posts AS p (platform, external_id, kind, author_id, created_at, url, text, html, lang, conversation_id,
-                          parent_external_id, referenced, edit_history_ids, place, context,
-                          like_count, repost_count, reply_count, quote_count, impression_count, metrics_at, raw)
-  SELECT platform, external_id, kind, author_id, created_at, url, text, html, lang, conversation_id,
-         parent_external_id, referenced, edit_history_ids, place, context,
-         like_count, repost_count, reply_count, quote_count, impression_count, now(), raw
-  FROM json_to_recordset($1::json) AS r(${POST_COLUMNS})
-  ORDER BY platform, external_id
-  ON CONFLICT (platform, external_id) DO UPDATE SET
-    kind = EXCLUDED.kind,
-    author_id = COALESCE(EXCLUDED.author_id, p.author_id),
-    created_at = EXCLUDED.created_at,
-    url = COALESCE(EXCLUDED.url, p.url),
-    text = EXCLUDED.text,
-    html = EXCLUDED.html,
-    lang = EXCLUDED.lang,
-    conversation_id = EXCLUDED.conversation_id,
-    parent_external_id = EXCLUDED.parent_external_id,
-    referenced = EXCLUDED.referenced,
-    edit_history_ids = EXCLUDED.edit_history_ids,
-    place = COALESCE(EXCLUDED.place, p.place),
-    context = COALESCE(EXCLUDED.context, p.context),
-    like_count = EXCLUDED.like_count,
-    repost_count = EXCLUDED.repost_count,
-    reply_count = EXCLUDED.reply_count,
-    quote_count = EXCLUDED.quote_count,
-    impression_count = COALESCE(EXCLUDED.impression_count, p.impression_count),
-    metrics_at = now(),
-    raw = EXCLUDED.raw,
-    updated_at = now()
-  WHERE p.deleted_at IS NULL
-    AND (p.kind, p.created_at, p.text, p.html, p.lang, p.parent_external_id, p.referenced, p.edit_history_ids,
-         p.like_count, p.repost_count, p.reply_count, p.quote_count, p.author_id, p.url, p.place, p.context, p.impression_count)
-        IS DISTINCT FROM
-        (EXCLUDED.kind, EXCLUDED.created_at, EXCLUDED.text, EXCLUDED.html, EXCLUDED.lang, EXCLUDED.parent_external_id,
-         EXCLUDED.referenced, EXCLUDED.edit_history_ids, EXCLUDED.like_count, EXCLUDED.repost_count, EXCLUDED.reply_count,
-         EXCLUDED.quote_count, COALESCE(EXCLUDED.author_id, p.author_id), COALESCE(EXCLUDED.url, p.url),
-         COALESCE(EXCLUDED.place, p.place), COALESCE(EXCLUDED.context, p.context), COALESCE(EXCLUDED.impression_count, p.impression_count))
-  RETURNING p.id, (p.xmax = 0) AS inserted`;
-
-const RECORD_SNAPSHOTS = `
-  INSERT INTO engagement_snapshots (post_id, captured_at, like_count, repost_count, reply_count, quote_count, impression_count)
-  SELECT p.id, now(), p.like_count, p.repost_count, p.reply_count, p.quote_count, p.impression_count
-  FROM posts p WHERE p.id = ANY($1::bigint[])
-  ON CONFLICT (post_id, captured_at) DO NOTHING`;
-
-const RECORD_PROVENANCE = `
-  INSERT INTO post_sources AS ps (post_id, source_id, campaign_id, post_created_at, relation, first_run_id)
-  SELECT p.id, $2, $3, p.created_at, r.relation, $4
-  FROM json_to_recordset($1::json) AS r(platform text, external_id text, relation text)
-  JOIN posts p ON p.platform = r.platform AND p.external_id = r.external_id
-  ORDER BY p.id
-  ON CONFLICT (source_id, post_id) DO UPDATE SET relation = 'match', post_created_at = EXCLUDED.post_created_at
-  WHERE ps.relation = 'reference' AND EXCLUDED.relation = 'match'`;
+  WITH written AS (
+    INSERT INTO posts AS p (platform, external_id, kind, author_id, created_at, url, text, html, lang, conversation_id,
+                            parent_external_id, referenced, edit_history_ids, place, context,
+                            like_count, repost_count, reply_count, quote_count, impression_count, metrics_at, raw)
+    SELECT r.platform, r.external_id, r.kind,
+           -- the authors were upserted just before, in the same transaction; one index probe per row
+           -- (a join would let the planner hash the whole authors table on every page)
+           (SELECT a.id FROM authors a WHERE a.platform = r.platform AND a.external_id = r.author_external_id),
+           r.created_at, r.url, r.text, r.html, r.lang, r.conversation_id,
+           r.parent_external_id, r.referenced, r.edit_history_ids, r.place, r.context,
+           r.like_count, r.repost_count, r.reply_count, r.quote_count, r.impression_count, now(), r.raw
+    FROM json_to_recordset($1::json) AS r(${POST_COLUMNS})
+    ORDER BY r.platform, r.external_id
+    ON CONFLICT (platform, external_id) DO UPDATE SET
+      kind = EXCLUDED.kind,
+      author_id = COALESCE(EXCLUDED.author_id, p.author_id),
+      created_at = EXCLUDED.created_at,
+      url = COALESCE(EXCLUDED.url, p.url),
+      text = EXCLUDED.text,
+      html = EXCLUDED.html,
+      lang = EXCLUDED.lang,
+      conversation_id = EXCLUDED.conversation_id,
+      parent_external_id = EXCLUDED.parent_external_id,
+      referenced = EXCLUDED.referenced,
+      edit_history_ids = EXCLUDED.edit_history_ids,
+      place = COALESCE(EXCLUDED.place, p.place),
+      context = COALESCE(EXCLUDED.context, p.context),
+      like_count = EXCLUDED.like_count,
+      repost_count = EXCLUDED.repost_count,
+      reply_count = EXCLUDED.reply_count,
+      quote_count = EXCLUDED.quote_count,
+      impression_count = COALESCE(EXCLUDED.impression_count, p.impression_count),
+      metrics_at = now(),
+      raw = EXCLUDED.raw,
+      updated_at = now()
+    WHERE p.deleted_at IS NULL
+      AND (p.kind, p.created_at, p.text, p.html, p.lang, p.parent_external_id, p.referenced, p.edit_history_ids,
+           p.like_count, p.repost_count, p.reply_count, p.quote_count, p.author_id, p.url, p.place, p.context, p.impression_count)
+          IS DISTINCT FROM
+          (EXCLUDED.kind, EXCLUDED.created_at, EXCLUDED.text, EXCLUDED.html, EXCLUDED.lang, EXCLUDED.parent_external_id,
+           EXCLUDED.referenced, EXCLUDED.edit_history_ids, EXCLUDED.like_count, EXCLUDED.repost_count, EXCLUDED.reply_count,
+           EXCLUDED.quote_count, COALESCE(EXCLUDED.author_id, p.author_id), COALESCE(EXCLUDED.url, p.url),
+           COALESCE(EXCLUDED.place, p.place), COALESCE(EXCLUDED.context, p.context), COALESCE(EXCLUDED.impression_count, p.impression_count))
+    RETURNING p.id, p.platform, p.external_id, p.created_at, (p.xmax = 0) AS inserted,
+              p.like_count, p.repost_count, p.reply_count, p.quote_count, p.impression_count
+  ),
+  snapshots AS (
+    INSERT INTO engagement_snapshots (post_id, captured_at, like_count, repost_count, reply_count, quote_count, impression_count)
+    SELECT id, now(), like_count, repost_count, reply_count, quote_count, impression_count FROM written
+    ON CONFLICT (post_id, captured_at) DO NOTHING
+  ),
+  batch_keys AS (
+    SELECT platform, external_id, relation FROM json_to_recordset($2::json) AS k(platform text, external_id text, relation text)
+  ),
+  batch_posts AS (
+    SELECT DISTINCT ON (id) id, created_at, relation FROM (
+      SELECT w.id, w.created_at, k.relation, 0 AS preference FROM written w JOIN batch_keys k USING (platform, external_id)
+      UNION ALL
+      SELECT p.id, p.created_at, k.relation, 1 FROM posts p JOIN batch_keys k USING (platform, external_id)
+    ) candidates
+    ORDER BY id, preference
+  ),
+  provenance AS (
+    INSERT INTO post_sources AS ps (post_id, source_id, campaign_id, post_created_at, relation, first_run_id)
+    SELECT id, $3, $4, created_at, relation, $5 FROM batch_posts ORDER BY id
+    ON CONFLICT (source_id, post_id) DO UPDATE SET relation = 'match', post_created_at = EXCLUDED.post_created_at
+    WHERE ps.relation = 'reference' AND EXCLUDED.relation = 'match'
+    RETURNING ps.post_id
+  )
+  SELECT id, inserted, true AS written FROM written
+  UNION ALL
+  SELECT post_id, false, false FROM provenance`;
 
 export interface StoreBatchResult {
   /** Posts stored for the first time. */
@@ -136,6 +146,12 @@ export interface StoreBatchResult {
   unchanged: number;
   /** Internal ids of the inserted and updated posts. */
   changedPostIds: number[];
+  /**
+   * Internal ids of the posts whose content changed or that this batch newly counts as the campaign's
+   * conversation (first reached through this source, or promoted from a mere reference): the posts
+   * whose locality attribution must be (re)computed.
+   */
+  attributablePostIds: number[];
 }
 
 export interface UpsertPostsOptions {
@@ -148,14 +164,14 @@ export interface UpsertPostsOptions {
 /** Writes authors, posts, provenance and an engagement snapshot for every new or changed post. */
 export async function upsertPosts(db: Queryable, posts: readonly PostRecord[], authors: readonly AuthorRecord[], options: UpsertPostsOptions): Promise<StoreBatchResult> {
   const unique = lastPerKey(posts);
-  if (unique.length === 0) return { inserted: 0, updated: 0, unchanged: 0, changedPostIds: [] };
+  if (unique.length === 0) return { inserted: 0, updated: 0, unchanged: 0, changedPostIds: [], attributablePostIds: [] };
 
-  const authorIds = await upsertAuthors(db, authors);
+  await upsertAuthors(db, authors);
   const rows = unique.map((post) => ({
     platform: post.platform,
     external_id: post.externalId,
     kind: post.kind,
-    author_id: post.authorExternalId ? (authorIds.get(`${post.platform}:${post.authorExternalId}`) ?? null) : null,
+    author_external_id: post.authorExternalId ?? null,
     created_at: post.createdAt.toISOString(),
     url: post.url ?? null,
     text: post.text ?? null,
@@ -175,29 +191,46 @@ export async function upsertPosts(db: Queryable, posts: readonly PostRecord[], a
     raw: post.raw ?? null,
   }));
 
-  const written = await db.query<{ id: number; inserted: boolean }>(UPSERT_POSTS, [toPgJson(rows)]);
-  const changedPostIds = written.rows.map((row) => row.id);
-  const inserted = written.rows.filter((row) => row.inserted).length;
-  if (changedPostIds.length > 0) await db.query(RECORD_SNAPSHOTS, [changedPostIds]);
-
   const provenance = unique.map((post) => ({ platform: post.platform, external_id: post.externalId, relation: post.relation ?? 'match' }));
-  await db.query(RECORD_PROVENANCE, [toPgJson(provenance), options.sourceId, options.campaignId, options.runId ?? null]);
+  const result = await db.query<{ id: number; inserted: boolean; written: boolean }>(UPSERT_POSTS, [
+    toPgJson(rows),
+    toPgJson(provenance),
+    options.sourceId,
+    options.campaignId,
+    options.runId ?? null,
+  ]);
+  const written = result.rows.filter((row) => row.written);
+  const changedPostIds = written.map((row) => row.id);
+  const inserted = written.filter((row) => row.inserted).length;
+  const attributablePostIds = [...new Set(result.rows.map((row) => row.id))];
 
-  return { inserted, updated: changedPostIds.length - inserted, unchanged: unique.length - changedPostIds.length, changedPostIds };
+  return { inserted, updated: changedPostIds.length - inserted, unchanged: unique.length - changedPostIds.length, changedPostIds, attributablePostIds };
 }
 
-export interface IngestBatch extends UpsertPostsOptions {
-  posts: readonly PostRecord[];
-  authors: readonly AuthorRecord[];
-  /** The source's cursor after this batch; written in the same transaction as the rows it covers. */
-  cursor?: SourceCursor;
-}
+// A tombstone keeps ids, times and the reason only: text, HTML, URL, place, context, author link and
+// raw payload are purged, as X's Developer Policy requires of deleted posts (and as commenters expect
+// of removed comments). Attributions go too, because they quote the text they matched.
+// Rows are locked in key order, like the upserts, so a purge and an upsert batch cannot deadlock.
+const TOMBSTONE_POSTS = `
+  WITH target AS (
+    SELECT p.id, r.reason
+    FROM posts p JOIN json_to_recordset($1::json) AS r(platform text, external_id text, reason text)
+      ON p.platform = r.platform AND p.external_id = r.external_id
+    WHERE p.deleted_at IS NULL
+    ORDER BY p.platform, p.external_id
+    FOR UPDATE OF p
+  )
+  UPDATE posts p SET text = NULL, html = NULL, url = NULL, place = NULL, context = NULL, author_id = NULL, lang = NULL,
+                     raw = NULL, deleted_at = now(), deleted_reason = target.reason, updated_at = now()
+  FROM target WHERE p.id = target.id
+  RETURNING p.id`;
 
-/** One page of a pass, stored atomically: rows and the cursor that covers them commit together or not at all. */
-export async function storeBatch(pool: Pool, batch: IngestBatch): Promise<StoreBatchResult> {
-  return withTransaction(pool, async (tx) => {
-    const result = await upsertPosts(tx, batch.posts, batch.authors, batch);
-    if (batch.cursor !== undefined) await saveSourceCursor(tx, batch.sourceId, batch.cursor);
-    return result;
-  });
+/** Purges posts to tombstones; returns the internal ids of the posts purged now (already purged ones are left alone). */
+export async function tombstonePosts(db: Queryable, removals: readonly PostRemoval[]): Promise<number[]> {
+  const rows = lastPerKey(removals).map((r) => ({ platform: r.platform, external_id: r.externalId, reason: r.reason }));
+  if (rows.length === 0) return [];
+  const { rows: purged } = await db.query<{ id: number }>(TOMBSTONE_POSTS, [toPgJson(rows)]);
+  const ids = purged.map((row) => row.id);
+  if (ids.length > 0) await db.query('DELETE FROM locality_attributions WHERE post_id = ANY($1::bigint[])', [ids]);
+  return ids;
 }

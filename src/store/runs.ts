@@ -13,13 +13,15 @@ export interface RunCounts {
   fetched: number;
   newCount: number;
   updatedCount: number;
+  /** Posts found removed at the source and purged to tombstones. */
+  removedCount: number;
   /** Items dropped, by typed reason ("malformed", "missing-author" …). */
   dropped: Record<string, number>;
   rateLimitWaits: number;
   rateLimitWaitMs: number;
 }
 
-export const emptyRunCounts = (): RunCounts => ({ pages: 0, fetched: 0, newCount: 0, updatedCount: 0, dropped: {}, rateLimitWaits: 0, rateLimitWaitMs: 0 });
+export const emptyRunCounts = (): RunCounts => ({ pages: 0, fetched: 0, newCount: 0, updatedCount: 0, removedCount: 0, dropped: {}, rateLimitWaits: 0, rateLimitWaitMs: 0 });
 
 export async function startRun(db: Queryable, run: { sourceId: number; campaignId: number; kind: RunKind; trigger: RunTrigger }): Promise<number> {
   // A worker that died mid-run never finished its row: close those first so the ledger stays honest.
@@ -43,9 +45,9 @@ export async function finishRun(
   const c = outcome.counts;
   await db.query(
     `UPDATE ingestion_runs SET status = $2, finished_at = now(), pages = $3, fetched = $4, new_count = $5, updated_count = $6,
-       dropped = $7::jsonb, rate_limit_waits = $8, rate_limit_wait_ms = $9, error_code = $10, error = $11
+       dropped = $7::jsonb, rate_limit_waits = $8, rate_limit_wait_ms = $9, error_code = $10, error = $11, removed_count = $12
      WHERE id = $1`,
-    [runId, outcome.status, c.pages, c.fetched, c.newCount, c.updatedCount, toPgJson(c.dropped), c.rateLimitWaits, c.rateLimitWaitMs, outcome.error?.code ?? null, outcome.error?.message ?? null],
+    [runId, outcome.status, c.pages, c.fetched, c.newCount, c.updatedCount, toPgJson(c.dropped), c.rateLimitWaits, c.rateLimitWaitMs, outcome.error?.code ?? null, outcome.error?.message ?? null, c.removedCount],
   );
 }
 
@@ -65,7 +67,7 @@ export interface RunRow {
 export async function recentRuns(db: Queryable, sourceId: number, limit = 20): Promise<RunRow[]> {
   const { rows } = await db.query<{
     id: number; source_id: number; kind: RunKind; trigger: RunTrigger; status: RunStatus; started_at: Date; finished_at: Date | null;
-    pages: number; fetched: number; new_count: number; updated_count: number; dropped: Record<string, number>;
+    pages: number; fetched: number; new_count: number; updated_count: number; removed_count: number; dropped: Record<string, number>;
     rate_limit_waits: number; rate_limit_wait_ms: number; error_code: string | null; error: string | null;
   }>(`SELECT * FROM ingestion_runs WHERE source_id = $1 ORDER BY started_at DESC, id DESC LIMIT $2`, [sourceId, limit]);
   return rows.map((r) => ({
@@ -76,7 +78,7 @@ export async function recentRuns(db: Queryable, sourceId: number, limit = 20): P
     status: r.status,
     startedAt: r.started_at,
     finishedAt: r.finished_at,
-    counts: { pages: r.pages, fetched: r.fetched, newCount: r.new_count, updatedCount: r.updated_count, dropped: r.dropped, rateLimitWaits: r.rate_limit_waits, rateLimitWaitMs: r.rate_limit_wait_ms },
+    counts: { pages: r.pages, fetched: r.fetched, newCount: r.new_count, updatedCount: r.updated_count, removedCount: r.removed_count, dropped: r.dropped, rateLimitWaits: r.rate_limit_waits, rateLimitWaitMs: r.rate_limit_wait_ms },
     errorCode: r.error_code,
     error: r.error,
   }));

@@ -1,6 +1,7 @@
 import type { SourceKind } from '../config/campaign-schema.js';
 import type { Queryable } from './db.js';
 import { toPgJson } from './json.js';
+import type { RunKind } from './runs.js';
 
 /** Adapter-defined resume state (since_id, next_token, `after` date …), stored as JSON. */
 export type SourceCursor = Record<string, unknown>;
@@ -16,7 +17,10 @@ export interface SourceRow {
   settings: Record<string, unknown>;
   everyMs: number;
   enabled: boolean;
+  /** Where the next incremental pass starts. */
   cursor: SourceCursor;
+  /** Where other kinds of pass (sweep, backfill …) resume, by run kind. */
+  laneCursors: Partial<Record<RunKind, SourceCursor>>;
   status: SourceStatus;
   lastRunAt: Date | null;
   lastSuccessAt: Date | null;
@@ -25,7 +29,7 @@ export interface SourceRow {
 }
 
 const SELECT_SOURCES = `
-  SELECT s.id, s.campaign_id, c.slug AS campaign_slug, s.slug, s.kind, s.settings, s.every_ms, s.enabled, s.cursor,
+  SELECT s.id, s.campaign_id, c.slug AS campaign_slug, s.slug, s.kind, s.settings, s.every_ms, s.enabled, s.cursor, s.lane_cursors,
          s.status, s.last_run_at, s.last_success_at, s.last_error, s.last_error_code
   FROM sources s JOIN campaigns c ON c.id = s.campaign_id`;
 
@@ -39,6 +43,7 @@ interface SourceDbRow {
   every_ms: number;
   enabled: boolean;
   cursor: SourceCursor;
+  lane_cursors: Partial<Record<RunKind, SourceCursor>>;
   status: SourceStatus;
   last_run_at: Date | null;
   last_success_at: Date | null;
@@ -57,6 +62,7 @@ function toSource(row: SourceDbRow): SourceRow {
     everyMs: row.every_ms,
     enabled: row.enabled,
     cursor: row.cursor,
+    laneCursors: row.lane_cursors,
     status: row.status,
     lastRunAt: row.last_run_at,
     lastSuccessAt: row.last_success_at,
@@ -75,9 +81,18 @@ export async function findSourceBySlug(db: Queryable, slug: string): Promise<Sou
   return rows[0] ? toSource(rows[0]) : undefined;
 }
 
+/** The resume position of one kind of pass: incremental passes use the source's cursor, others their own lane. */
+export function cursorForPass(source: Pick<SourceRow, 'cursor' | 'laneCursors'>, kind: RunKind): SourceCursor {
+  return kind === 'incremental' ? source.cursor : (source.laneCursors[kind] ?? {});
+}
+
 /** Always call inside the transaction that stores the rows this cursor covers. */
-export async function saveSourceCursor(db: Queryable, sourceId: number, cursor: SourceCursor): Promise<void> {
-  await db.query(`UPDATE sources SET cursor = $2::jsonb, cursor_updated_at = now() WHERE id = $1`, [sourceId, toPgJson(cursor)]);
+export async function saveSourceCursor(db: Queryable, sourceId: number, cursor: SourceCursor, kind: RunKind = 'incremental'): Promise<void> {
+  if (kind === 'incremental') {
+    await db.query(`UPDATE sources SET cursor = $2::jsonb, cursor_updated_at = now() WHERE id = $1`, [sourceId, toPgJson(cursor)]);
+  } else {
+    await db.query(`UPDATE sources SET lane_cursors = jsonb_set(lane_cursors, ARRAY[$3::text], $2::jsonb) WHERE id = $1`, [sourceId, toPgJson(cursor), kind]);
+  }
 }
 
 export async function markSourceSucceeded(db: Queryable, sourceId: number): Promise<void> {

@@ -78,6 +78,25 @@ campaigns:
     );
   });
 
+  it('reads site politeness and sweep settings as durations, and refuses a sweep on a feed', () => {
+    const file = parseCampaignFile(
+      minimal(`      - { slug: blog, kind: wordpress, url: "https://blog.example.org", every: 1h, minInterval: 2s, sweep: { every: 1d, days: 14 } }
+      - { slug: feed, kind: feed, url: "https://blog.example.org/comments/feed/", every: 1h, minInterval: 500ms }`),
+      'test.yaml',
+    );
+    expect(file.campaigns[0]!.sources).toMatchObject([
+      { kind: 'wordpress', minInterval: 2_000, sweep: { every: 86_400_000, days: 14 } },
+      { kind: 'feed', minInterval: 500 },
+    ]);
+    expect(problemsOf(minimal(`      - { slug: blog, kind: wordpress, url: "https://b.example", every: 1h, sweep: { days: 0, every: "daily" } }`))).toEqual([
+      'campaigns[0].sources[0].sweep.every: "daily" is not a duration like 15m or 1h',
+      'campaigns[0].sources[0].sweep.days: 0 is less than 1 day',
+    ]);
+    expect(problemsOf(minimal(`      - { slug: feed, kind: feed, url: "https://b.example/feed/", every: 1h, sweep: { days: 7 } }`))).toEqual([
+      expect.stringMatching(/^campaigns\[0\]\.sources\[0\]: unknown key "sweep"/),
+    ]);
+  });
+
   it('reports YAML syntax errors and an empty file clearly', () => {
     expect(problemsOf('campaigns: [')[0]).toMatch(/^YAML syntax/);
     expect(problemsOf('')).toEqual(['the file is empty; expected a `campaigns:` list with at least one campaign']);

@@ -1,6 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/http/app.js';
+import { hashToken, newApiToken } from '../../src/http/auth/tokens.js';
+import { createApiToken } from '../../src/store/api-tokens.js';
+import { createUser } from '../../src/store/users.js';
 import { createRedis, type Redis } from '../../src/runtime/redis.js';
 import { emptyDatabase, migratedDatabase, TEST_REDIS_URL, type TestDatabase } from '../support/db.js';
 
@@ -70,9 +73,14 @@ describe('health endpoints', () => {
     }
   });
 
-  it('unknown routes get a JSON 404', async () => {
-    const response = await app.inject({ method: 'GET', url: '/nope?x=1' });
+  it('unknown routes are 401 without credentials and a JSON 404 with them', async () => {
+    const anonymous = await app.inject({ method: 'GET', url: '/nope?x=1' });
+    expect(anonymous.statusCode).toBe(401);
+    const user = await createUser(db.pool, { email: 'health@example.org', role: 'viewer', passwordHash: 'unused' });
+    const token = newApiToken();
+    await createApiToken(db.pool, { userId: user!.id, name: 'health', tokenHash: hashToken(token) });
+    const response = await app.inject({ method: 'GET', url: '/nope?x=1', headers: { authorization: `Bearer ${token}` } });
     expect(response.statusCode).toBe(404);
-    expect(response.json()).toEqual({ error: 'not-found', message: 'No route for GET /nope' });
+    expect(response.json()).toEqual({ error: { code: 'NOT_FOUND', message: 'No route for GET /nope' } });
   });
 });

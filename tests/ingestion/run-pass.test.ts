@@ -81,4 +81,13 @@ describe('a pass of a source', () => {
     const outcome = await withSourceLock(db.pool, source.id, () => runPass(db.pool, source, scripted(1), { kind: 'incremental', trigger: 'schedule' }));
     expect(outcome).toEqual({ ran: true, value: { status: 'skipped', reason: 'already-running' } });
   });
+
+  it('lets a different kind of pass of the same source run meanwhile, from its own cursor lane', async () => {
+    const outcome = await withSourceLock(db.pool, source.id, () => runPass(db.pool, source, scripted(2), { kind: 'backfill', trigger: 'cli' }));
+    expect(outcome).toMatchObject({ ran: true, value: { status: 'succeeded', counts: { pages: 2 } } });
+    const stored = (await findSourceBySlug(db.pool, source.slug))!;
+    expect(stored.laneCursors.backfill).toEqual({ page: 2 });
+    const [run] = await recentRuns(db.pool, source.id, 1);
+    expect(run).toMatchObject({ kind: 'backfill', status: 'succeeded' });
+  });
 });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { syncConfig } from '../../src/store/campaigns.js';
-import { storeBatch } from '../../src/store/posts.js';
+import { storeBatch } from '../../src/ingestion/store-batch.js';
 import { findSourceBySlug, listSources, saveSourceCursor } from '../../src/store/sources.js';
 import { migratedDatabase, type TestDatabase } from '../support/db.js';
 import { authorsFor, campaignConfig, xPost } from '../support/fixtures.js';
@@ -62,6 +62,23 @@ describe('config sync', () => {
       - { slug: rsahealth-x, kind: x-search, query: "#RSAhealth OR #HSMprimer", every: 5m }
       - { slug: hsm-blog, kind: wordpress, url: "https://blog.example.org", every: 1h }`));
     expect(await findSourceBySlug(db.pool, 'rsahealth-x')).toMatchObject({ settings: { query: '#RSAhealth OR #HSMprimer' }, cursor: {} });
+  });
+
+  it("keeps a site's cursors when only its politeness, sweep or locality settings change, and resets them when its URL does", async () => {
+    await syncConfig(db.pool, campaignConfig());
+    const blog = (await findSourceBySlug(db.pool, 'hsm-blog'))!;
+    await saveSourceCursor(db.pool, blog.id, { after: '2026-11-20T00:00:00Z' });
+    await saveSourceCursor(db.pool, blog.id, { page: 4 }, 'sweep');
+
+    await syncConfig(db.pool, campaignConfig(`
+      - { slug: rsahealth-x, kind: x-search, query: "#RSAhealth", every: 15m }
+      - { slug: hsm-blog, kind: wordpress, url: "https://blog.example.org", every: 1h, locality: stockport, minInterval: 2s, sweep: { days: 3 } }`));
+    expect(await findSourceBySlug(db.pool, 'hsm-blog')).toMatchObject({ settings: { locality: 'stockport' }, cursor: { after: '2026-11-20T00:00:00Z' }, laneCursors: { sweep: { page: 4 } } });
+
+    await syncConfig(db.pool, campaignConfig(`
+      - { slug: rsahealth-x, kind: x-search, query: "#RSAhealth", every: 15m }
+      - { slug: hsm-blog, kind: wordpress, url: "https://news.example.org", every: 1h }`));
+    expect(await findSourceBySlug(db.pool, 'hsm-blog')).toMatchObject({ cursor: {}, laneCursors: {} });
   });
 
   it('disables a removed campaign with its sources, and leaves dashboard-added launches alone', async () => {

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { syncConfig } from '../../src/store/campaigns.js';
 import { createPool } from '../../src/store/db.js';
-import { storeBatch, upsertPosts } from '../../src/store/posts.js';
+import { storeBatch } from '../../src/ingestion/store-batch.js';
+import { tombstonePosts, upsertPosts } from '../../src/store/posts.js';
 import { findSourceBySlug, type SourceRow } from '../../src/store/sources.js';
 import { migratedDatabase, type TestDatabase } from '../support/db.js';
 import { authorsFor, campaignConfig, xPost } from '../support/fixtures.js';
@@ -94,5 +95,51 @@ describe('post upserts', () => {
     expect((await findSourceBySlug(db.pool, 'rsahealth-x'))!.cursor).toEqual({ sinceId: 'good' });
     const row = await db.pool.query(`SELECT count(*)::int AS n FROM posts WHERE external_id = $1`, [xPost(900_001).externalId]);
     expect(row.rows[0].n).toBe(0);
+  });
+
+  it('purge a removed post to a tombstone of ids, times and reason, in the same transaction as the rest of the page', async () => {
+    const posts = batchOf([950_000, 950_001]);
+    await storeBatch(db.pool, { ...into(), posts, authors: authorsFor(posts) });
+    const [gone] = await db.pool.query<{ id: number }>(`SELECT id FROM posts WHERE external_id = $1`, [posts[0]!.externalId]).then((r) => r.rows);
+    await db.pool.query(
+      `INSERT INTO localities (campaign_id, slug, name) VALUES ($1, 'purge-test', 'Purge test') ON CONFLICT DO NOTHING`,
+      [source.campaignId],
+    );
+    await db.pool.query(
+      `INSERT INTO locality_attributions (post_id, locality_id, campaign_id, post_created_at, rule, matched, confidence)
+       SELECT $1, l.id, $2, now(), 'keyword', 'Stockport', 0.9 FROM localities l WHERE l.slug = 'purge-test'`,
+      [gone!.id, source.campaignId],
+    );
+    const later = batchOf([950_002]);
+    const result = await storeBatch(db.pool, {
+      ...into(),
+      posts: later,
+      authors: authorsFor(later),
+      removed: [{ platform: 'x', externalId: posts[0]!.externalId, reason: 'deleted' }, { platform: 'x', externalId: 'never-seen', reason: 'deleted' }],
+      cursor: { sinceId: 'after-purge' },
+    });
+    expect(result).toMatchObject({ inserted: 1, removed: 1 });
+    const row = await db.pool.query(
+      `SELECT external_id, text, html, url, raw, author_id, place, context, created_at IS NOT NULL AS has_time, deleted_reason, deleted_at IS NOT NULL AS deleted
+       FROM posts WHERE external_id = $1`,
+      [posts[0]!.externalId],
+    );
+    expect(row.rows[0]).toEqual({
+      external_id: posts[0]!.externalId, text: null, html: null, url: null, raw: null, author_id: null, place: null, context: null,
+      has_time: true, deleted_reason: 'deleted', deleted: true,
+    });
+    expect((await db.pool.query(`SELECT count(*)::int AS n FROM locality_attributions WHERE post_id = $1`, [gone!.id])).rows[0].n).toBe(0);
+    // The other post is untouched, and purging again changes nothing.
+    expect((await db.pool.query(`SELECT text FROM posts WHERE external_id = $1`, [posts[1]!.externalId])).rows[0].text).not.toBeNull();
+    expect(await tombstonePosts(db.pool, [{ platform: 'x', externalId: posts[0]!.externalId, reason: 'other' }])).toEqual([]);
+  });
+
+  it('keep each kind of pass at its own resume position', async () => {
+    const page = batchOf([960_000]);
+    await storeBatch(db.pool, { ...into(), posts: page, authors: authorsFor(page), cursor: { sweepPage: 3 }, pass: 'sweep' });
+    await storeBatch(db.pool, { ...into(), posts: page, authors: authorsFor(page), cursor: { sinceId: 'incremental' } });
+    const stored = (await findSourceBySlug(db.pool, 'rsahealth-x'))!;
+    expect(stored.cursor).toEqual({ sinceId: 'incremental' });
+    expect(stored.laneCursors).toEqual({ sweep: { sweepPage: 3 } });
   });
 });

@@ -11,8 +11,8 @@ export function spawnCli(args: string[], env: Record<string, string> = {}): Chil
   return spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { env: { ...process.env, LOG_LEVEL: 'info', ...env } });
 }
 
-/** Runs a command to completion (killed after 20 s) and collects what it printed. */
-export function runCli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+/** Runs a command to completion (killed after 20 s) and collects what it printed; `stdin` is piped in (so not a terminal). */
+export function runCli(args: string[], env: Record<string, string> = {}, stdin = ''): Promise<CliResult> {
   return new Promise((resolve) => {
     const child = spawnCli(args, env);
     let stdout = '';
@@ -24,5 +24,6 @@ export function runCli(args: string[], env: Record<string, string> = {}): Promis
       clearTimeout(timer);
       resolve({ code, stdout, stderr });
     });
+    child.stdin.end(stdin);
   });
 }

@@ -1,5 +1,6 @@
 import { createRandom, type Random } from '../prng.js';
 import type { CommentStatus, FakeComment, FakePost, FakeTerm, WordPressDataset } from './types.js';
+import type { NewComment } from './store.js';
 import { BODIES, EMOJI, FIRST_NAMES, HOSTILE_FRAGMENTS, LAST_NAMES, LOCALITIES, OPENERS, PRIMER_TITLE, STORY_TITLES, TOPICS } from './vocabulary.js';
 
 export interface DatasetLaunch {
@@ -171,6 +172,50 @@ function buildPosts(
 interface CommentSlot {
   at: number;
   launch: number;
+}
+
+export interface LiveCommentsOptions {
+  seed: number | string;
+  /** The site as it is now: new comments land on its open posts and answer its approved comments. */
+  posts: readonly FakePost[];
+  comments: readonly FakeComment[];
+  from: Date;
+  minutes: number;
+  commentsPerMinute?: number;
+}
+
+/**
+ * The next few minutes of conversation on the blog after `from`, for the demo: new comments on recent
+ * posts (mostly the latest launch's), a third of them replies. Apply with `fake.addComment(...)`.
+ * Deterministic for the same seed, site and `from`.
+ */
+export function generateLiveComments(options: LiveCommentsOptions): NewComment[] {
+  const random = createRandom(`${String(options.seed)}:live-comments:${options.from.toISOString()}`);
+  const open = options.posts.filter((p) => p.status === 'publish' && p.commentStatus === 'open' && p.dateGmt <= options.from);
+  if (open.length === 0) return [];
+  const openTimes = open.map((p) => p.dateGmt.getTime());
+  const newest = open.reduce((a, b) => (b.dateGmt > a.dateGmt ? b : a));
+  const expected = options.minutes * (options.commentsPerMinute ?? 0.5);
+  const count = Math.floor(expected) + (random.chance(expected - Math.floor(expected)) ? 1 : 0);
+  const created: NewComment[] = [];
+  for (let i = 0; i < count; i += 1) {
+    const at = Math.floor((options.from.getTime() + random.next() * options.minutes * 60_000) / 1000) * 1000;
+    const slot: CommentSlot = { at, launch: -1 };
+    const post = random.chance(0.5) ? newest : choosePost(random, open, openTimes, slot, []);
+    const answerable = options.comments.filter((c) => c.postId === post.id && c.status === 'approved' && c.type === 'comment').slice(-10);
+    const parent = answerable.length > 0 && random.chance(REPLY_SHARE) ? random.pick(answerable) : undefined;
+    const comment = conversation(random, post, slot, parent);
+    created.push({
+      postId: comment.postId,
+      ...(comment.parentId ? { parentId: comment.parentId } : {}),
+      authorName: comment.authorName,
+      authorEmail: comment.authorEmail,
+      ...(comment.authorUrl ? { authorUrl: comment.authorUrl } : {}),
+      contentHtml: comment.contentHtml,
+      dateGmt: comment.dateGmt,
+    });
+  }
+  return created.sort((a, b) => (a.dateGmt?.getTime() ?? 0) - (b.dateGmt?.getTime() ?? 0));
 }
 
 function buildComments(random: Random, count: number, posts: FakePost[], launches: DatasetLaunch[], end: Date): FakeComment[] {

@@ -1,6 +1,6 @@
 export { startFakeWordPress, type FakeWordPress, type FakeWordPressOptions, type WordPressFlavour } from './server.js';
 export type { PastLastCommentsPage } from './rest.js';
-export { generateWordPressDataset, TEAM_USER, type DatasetLaunch, type GenerateWordPressDatasetOptions } from './dataset.js';
+export { generateWordPressDataset, generateLiveComments, TEAM_USER, type DatasetLaunch, type GenerateWordPressDatasetOptions, type LiveCommentsOptions } from './dataset.js';
 export type { Fault, FaultHandle, FaultKind, FaultScope } from './faults.js';
 export type { Permalinks } from './links.js';
 export type { RequestLogEntry, RequestMatch } from './request-log.js';

@@ -1,5 +1,5 @@
 import { ApiPartialResponseError, ApiRequestError, ApiResponseError } from 'twitter-api-v2';
-import { PermanentError, RateLimitedError, RetryableError, type IngestionError } from '../../ingestion/errors.js';
+import { IngestionError, PermanentError, RateLimitedError, RESET_MARGIN_MS, RetryableError } from '../../ingestion/errors.js';
 
 /** X's own explanation from an error body, for messages operators read. Never includes request headers. */
 function explain(error: ApiResponseError): string {
@@ -13,9 +13,10 @@ function explain(error: ApiResponseError): string {
  * stop and tell an operator (401/403/400, a malformed body), or retry with backoff (5xx, network).
  */
 export function classifyXError(error: unknown, endpoint: string): IngestionError {
+  if (error instanceof IngestionError) return error;
   if (error instanceof ApiResponseError) {
     if (error.code === 429 || error.rateLimitError) {
-      const reset = error.rateLimit?.reset ? new Date(error.rateLimit.reset * 1000) : new Date(Date.now() + 60_000);
+      const reset = error.rateLimit?.reset ? new Date(error.rateLimit.reset * 1000 + RESET_MARGIN_MS) : new Date(Date.now() + 60_000);
       return new RateLimitedError(reset, `X rate limit reached on ${endpoint}; resumes at ${reset.toISOString()}`);
     }
     if (error.code === 401) return new PermanentError('X_UNAUTHORIZED', `X refused the bearer token (401 on ${endpoint}): check X_BEARER_TOKEN`);

@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import type { TwitterApi, TwitterRateLimit } from 'twitter-api-v2';
 import type { CollectedPage, SourceCollector } from '../../ingestion/collector.js';
-import { PermanentError, RateLimitedError } from '../../ingestion/errors.js';
+import { PermanentError, RateLimitedError, RESET_MARGIN_MS } from '../../ingestion/errors.js';
+import type { ScopedRateBudget } from '../../ingestion/rate-budget.js';
 import type { SourceCursor } from '../../store/sources.js';
-import { classifyXError } from './errors.js';
+import { sendWithinBudget } from './budgeted-request.js';
 import { normaliseTweets } from './normalise.js';
 import { TWEET_REQUEST_FIELDS, tweetsEnvelopeSchema } from './payload.js';
 
@@ -25,6 +26,8 @@ export interface XSearchCollectorOptions {
   maxResults?: number;
   startTime?: Date;
   endTime?: Date;
+  /** The rate-limit window shared with every other worker through Redis; without it, only this collector's last headers are heeded. */
+  rateBudget?: ScopedRateBudget;
 }
 
 const maxId = (a: string | undefined, b: string | undefined) => (a === undefined ? b : b === undefined ? a : BigInt(a) >= BigInt(b) ? a : b);
@@ -42,10 +45,11 @@ export class XSearchCollector implements SourceCollector {
   async fetchPage(stored: SourceCursor): Promise<CollectedPage> {
     const parsed = cursorSchema.safeParse(stored);
     const cursor: XSearchCursor = parsed.success ? parsed.data : {};
-    const endpoint = `tweets/search/${this.options.archive ?? 'recent'}`;
+    const endpoint = `tweets/search/${this.options.archive ?? 'recent'}` as const;
     // Never send a request the window cannot cover: wait for the reset X announced instead.
-    if (this.#rateLimit && this.#rateLimit.remaining <= 0 && this.#rateLimit.reset * 1000 > Date.now()) {
-      throw new RateLimitedError(new Date(this.#rateLimit.reset * 1000), `X rate limit spent on ${endpoint}; resumes at ${new Date(this.#rateLimit.reset * 1000).toISOString()}`);
+    if (!this.options.rateBudget && this.#rateLimit && this.#rateLimit.remaining <= 0 && this.#rateLimit.reset * 1000 > Date.now()) {
+      const resumeAt = new Date(this.#rateLimit.reset * 1000 + RESET_MARGIN_MS);
+      throw new RateLimitedError(resumeAt, `X rate limit spent on ${endpoint}; resumes at ${resumeAt.toISOString()}`);
     }
 
     const sinceId = cursor.pass ? cursor.pass.sinceId : cursor.sinceId;
@@ -59,14 +63,9 @@ export class XSearchCollector implements SourceCollector {
     if (this.options.startTime && !sinceId) query.start_time = this.options.startTime.toISOString();
     if (this.options.endTime) query.end_time = this.options.endTime.toISOString();
 
-    let body: unknown;
-    try {
-      const response = await this.options.client.v2.get<unknown>(endpoint, query, { fullResponse: true });
-      body = response.data;
-      this.#rateLimit = response.rateLimit;
-    } catch (error) {
-      throw classifyXError(error, endpoint);
-    }
+    const response = await sendWithinBudget(this.options.rateBudget, endpoint, () => this.options.client.v2.get<unknown>(endpoint, query, { fullResponse: true }));
+    const body = response.data;
+    this.#rateLimit = response.rateLimit;
 
     const envelope = tweetsEnvelopeSchema.safeParse(body);
     if (!envelope.success || envelope.data.meta === undefined) {

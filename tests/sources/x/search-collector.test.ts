@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { SourceCollector } from '../../../src/ingestion/collector.js';
 import { runPass } from '../../../src/ingestion/run-pass.js';
 import { createXClient } from '../../../src/sources/x/client.js';
 import { XSearchCollector } from '../../../src/sources/x/search-collector.js';
@@ -22,8 +23,21 @@ function expectedIds(data: XDataset): Set<string> {
   return new Set(data.tweets.filter((t) => matches(matchableFromTweet(t, (id) => users.get(id)))).map((t) => t.id));
 }
 
+/** The collector, with `act` run just before its nth request (pages are fetched ahead of storing, so a page count would be racy). */
+function beforeFetch(nth: number, act: () => void): SourceCollector {
+  const inner = collector();
+  let calls = 0;
+  return {
+    fetchPage: (cursor) => {
+      calls += 1;
+      if (calls === nth) act();
+      return inner.fetchPage(cursor);
+    },
+  };
+}
+
 const collector = (token = TOKEN) => new XSearchCollector({ client: createXClient({ bearerToken: token, baseUrl: fake.url }), query: QUERY });
-const pass = (c = collector(), onPage?: (pages: number) => void) =>
+const pass = (c: SourceCollector = collector(), onPage?: (pages: number) => void) =>
   runPass(db.pool, source, c, { kind: 'incremental', trigger: 'cli', ...(onPage ? { onPage: (counts) => onPage(counts.pages) } : {}) });
 const storedMatches = async () =>
   (await db.pool.query<{ external_id: string }>(`SELECT p.external_id FROM posts p JOIN post_sources ps ON ps.post_id = p.id WHERE ps.relation = 'match' AND ps.source_id = $1`, [source.id])).rows.map((r) => r.external_id);
@@ -70,9 +84,7 @@ describe('X recent-search collection', () => {
   });
 
   it('resumes an interrupted pass at its next page, holding since_id fixed, with nothing missed or stored twice', async () => {
-    const failed = await pass(collector(), (pages) => {
-      if (pages === 2) fake.injectFault({ endpoint: 'search/recent', status: 503 });
-    });
+    const failed = await pass(beforeFetch(3, () => fake.injectFault({ endpoint: 'search/recent', status: 503 })));
     expect(failed).toMatchObject({ status: 'failed', error: { kind: 'retryable', code: 'X_SERVER_ERROR' } });
     const midway = (await findSourceBySlug(db.pool, source.slug))!.cursor as { sinceId?: string; pass?: { nextToken: string } };
     expect(midway.sinceId).toBeUndefined();
@@ -88,9 +100,7 @@ describe('X recent-search collection', () => {
   });
 
   it('waits out a 429 in the middle of a pass and then completes it', async () => {
-    const limited = await pass(collector(), (pages) => {
-      if (pages === 1) fake.exhaustRateLimit('search/recent');
-    });
+    const limited = await pass(beforeFetch(2, () => fake.exhaustRateLimit('search/recent')));
     expect(limited.status).toBe('rate-limited');
     expect(limited.status === 'rate-limited' && limited.error).toMatchObject({ code: 'RATE_LIMITED' });
     expect((await findSourceBySlug(db.pool, source.slug))!.status).toBe('rate-limited');

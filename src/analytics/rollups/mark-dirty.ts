@@ -1,0 +1,49 @@
+import type { Queryable } from '../../store/db.js';
+import { utcHour } from '../counting-rules.js';
+
+/**
+ * What changed about the posts:
+ * - 'posts': anything about which posts count where: inserted, content edited, tombstoned,
+ *   re-attributed, newly matched by a source. Always correct.
+ * - 'metrics': only their engagement counts (an engagement refresh, with a snapshot just taken).
+ *   Much cheaper to refresh: no distinct-author recount.
+ */
+export type RollupChange = 'posts' | 'metrics';
+
+// Marks are plain inserts (no unique key, no ON CONFLICT), so two ingestion transactions marking the
+// same hour never wait on each other.
+const MARK_POSTS_CHANGED = `
+  INSERT INTO analytics_rollup_dirty_hours (campaign_id, hour, scope)
+  SELECT DISTINCT ps.campaign_id, post_hour.hour, post_hour.scope
+  FROM post_sources ps
+  JOIN posts p ON p.id = ps.post_id
+  CROSS JOIN LATERAL (
+    SELECT ${utcHour('p.created_at')} AS hour, 'members' AS scope
+    UNION
+    SELECT ${utcHour('s.captured_at')}, 'accrual' FROM engagement_snapshots s WHERE s.post_id = p.id
+  ) post_hour
+  WHERE ps.post_id = ANY($1::bigint[]) AND ps.relation = 'match'`;
+
+// A metrics change moves the engagement of the post's own hour (and its first-sight accrual credit)
+// and the accrual of the hour of its newest snapshot, the one just taken.
+const MARK_METRICS_CHANGED = `
+  INSERT INTO analytics_rollup_dirty_hours (campaign_id, hour, scope)
+  SELECT DISTINCT ps.campaign_id, post_hour.hour, post_hour.scope
+  FROM post_sources ps
+  JOIN posts p ON p.id = ps.post_id
+  CROSS JOIN LATERAL (
+    SELECT ${utcHour('p.created_at')} AS hour, 'engagement' AS scope
+    UNION
+    (SELECT ${utcHour('s.captured_at')}, 'accrual' FROM engagement_snapshots s WHERE s.post_id = p.id ORDER BY s.captured_at DESC LIMIT 1)
+  ) post_hour
+  WHERE ps.post_id = ANY($1::bigint[]) AND ps.relation = 'match'`;
+
+/**
+ * Marks the rollup hours of these posts stale. Call it inside the transaction that changed them,
+ * after the write: the marks then commit (or roll back) with the change, and a refresh that claims
+ * them is sure to see it. One set-based statement.
+ */
+export async function markRollupHoursDirty(db: Queryable, postIds: readonly number[], change: RollupChange = 'posts'): Promise<void> {
+  if (postIds.length === 0) return;
+  await db.query(change === 'metrics' ? MARK_METRICS_CHANGED : MARK_POSTS_CHANGED, [postIds]);
+}

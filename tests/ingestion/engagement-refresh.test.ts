@@ -1,0 +1,218 @@
+import { Redis } from 'ioredis';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { nextRefreshAt } from '../../src/domain/engagement-schedule.js';
+import { runEngagementRefresh, type EngagementRefreshDeps, type EngagementRefreshOptions } from '../../src/ingestion/engagement-refresh.js';
+import { RateLimitedError, RESET_MARGIN_MS } from '../../src/ingestion/errors.js';
+import { credentialFingerprint, RateBudget } from '../../src/ingestion/rate-budget.js';
+import { runPass } from '../../src/ingestion/run-pass.js';
+import { createXClient } from '../../src/sources/x/client.js';
+import { createTweetLookup } from '../../src/sources/x/lookup.js';
+import { XSearchCollector } from '../../src/sources/x/search-collector.js';
+import { generateXDataset, startFakeXApi, type FakeXApi, type FakeXApiOptions } from '../../src/simulators/x-api/index.js';
+import { syncConfig } from '../../src/store/campaigns.js';
+import { postsReadOn } from '../../src/store/engagement-refresh.js';
+import { recentRuns } from '../../src/store/runs.js';
+import { findSourceBySlug, type SourceRow } from '../../src/store/sources.js';
+import { migratedDatabase, redisPrefix, TEST_REDIS_URL, type TestDatabase } from '../support/db.js';
+import { campaignConfig } from '../support/fixtures.js';
+
+const TOKEN = 'refresh-test-token-0123456789';
+const START = new Date('2026-11-24T12:00:00Z');
+let clock = START;
+let db: TestDatabase;
+let fake: FakeXApi;
+let source: SourceRow;
+const redis: Redis[] = [];
+
+beforeAll(async () => {
+  db = await migratedDatabase();
+  await syncConfig(db.pool, campaignConfig());
+  source = (await findSourceBySlug(db.pool, 'rsahealth-x'))!;
+  redis.push(new Redis(TEST_REDIS_URL), new Redis(TEST_REDIS_URL));
+});
+afterAll(async () => {
+  for (const r of redis) r.disconnect();
+  await db.close();
+});
+afterEach(async () => fake.close());
+
+/** Posts from the day before START, collected by the real search collector as if promptly (metrics seen 5 minutes after posting). */
+async function collect(fakeOptions: Partial<FakeXApiOptions> = {}): Promise<void> {
+  clock = START;
+  const dataset = generateXDataset({ seed: 5, count: 320, start: new Date('2026-11-23T12:00:00Z'), end: new Date('2026-11-24T11:50:00Z') });
+  fake = await startFakeXApi({ bearerToken: TOKEN, dataset, now: () => clock, ...fakeOptions });
+  const pass = await runPass(db.pool, source, new XSearchCollector({ client: createXClient({ bearerToken: TOKEN, baseUrl: fake.url }), query: '#RSAhealth' }), { kind: 'incremental', trigger: 'cli' });
+  expect(pass.status).toBe('succeeded');
+  await db.pool.query(`UPDATE posts SET metrics_at = created_at + interval '5 minutes'`);
+  fake.clearRequests();
+  fake.resetRateLimits();
+}
+
+beforeEach(async () => {
+  await db.pool.query(`TRUNCATE posts, post_sources, engagement_snapshots, authors, ingestion_runs, engagement_refresh_schedule, x_daily_reads CASCADE`);
+  await db.pool.query(`UPDATE sources SET cursor = '{}', lane_cursors = '{}'`);
+});
+
+function deps(overrides: Partial<EngagementRefreshDeps> & { budget?: RateBudget } = {}): EngagementRefreshDeps {
+  const { budget, ...rest } = overrides;
+  const client = createXClient({ bearerToken: TOKEN, baseUrl: fake.url });
+  const rateBudget = budget?.for({ api: 'x', credential: credentialFingerprint(TOKEN) });
+  return { pool: db.pool, lookup: createTweetLookup({ client, ...(rateBudget ? { rateBudget } : {}) }), dailyReadBudget: 20_000, now: () => clock, ...rest };
+}
+const refresh = (overrides: Partial<EngagementRefreshDeps> & { budget?: RateBudget } = {}, options: EngagementRefreshOptions = {}) =>
+  runEngagementRefresh(deps(overrides), { trigger: 'cli', ...options });
+
+/** Enrols the collected posts (a call allowed to read nothing) and returns the schedule. */
+async function enrolled() {
+  await refresh({}, { maxPosts: 0 });
+  const { rows } = await db.pool.query<{ post_id: number; external_id: string; created_at: Date; next_refresh_at: Date | null; author: string }>(
+    `SELECT r.post_id, p.external_id, p.created_at, r.next_refresh_at, a.external_id AS author
+     FROM engagement_refresh_schedule r JOIN posts p ON p.id = r.post_id JOIN authors a ON a.id = p.author_id ORDER BY r.post_id`,
+  );
+  return { all: rows, due: rows.filter((r) => r.next_refresh_at !== null && r.next_refresh_at <= clock) };
+}
+
+const lookupRequests = () => fake.requests().filter((entry) => entry.endpoint === 'tweets');
+const requestedIds = () => lookupRequests().flatMap((entry) => entry.query.ids?.split(',') ?? []);
+const snapshotsAt = async (at: Date) =>
+  (await db.pool.query<{ post_id: number }>(`SELECT post_id FROM engagement_snapshots WHERE captured_at = $1 ORDER BY post_id`, [at])).rows.map((r) => r.post_id);
+
+describe('engagement refresh', () => {
+  it('reads only due posts, 100 ids a call, stores a snapshot per read and moves each post to its next step', async () => {
+    await collect();
+    const schedule = await enrolled();
+    // Collected five minutes after posting, each post's first read is one hour after it was posted.
+    for (const row of schedule.all) expect(row.next_refresh_at).toEqual(new Date(row.created_at.getTime() + 3_600_000));
+    expect(schedule.due.length).toBeGreaterThan(200);
+    expect(schedule.due.length).toBeLessThan(schedule.all.length);
+
+    const summary = await refresh();
+    const calls = lookupRequests();
+    expect(calls.map((c) => c.query.ids!.split(',').length)).toEqual([100, 100, schedule.due.length - 200]);
+    expect(new Set(requestedIds())).toEqual(new Set(schedule.due.map((r) => r.external_id)));
+    expect(requestedIds()).toHaveLength(schedule.due.length);
+    expect(summary).toMatchObject({ lookups: 3, read: schedule.due.length, snapshots: schedule.due.length, charged: schedule.due.length, budgetExhausted: false });
+    expect(await snapshotsAt(clock)).toEqual(schedule.due.map((r) => r.post_id));
+
+    const after = await db.pool.query<{ post_id: number; reads: number; last_read_at: Date | null; next_refresh_at: Date | null; leased_until: Date | null }>(
+      `SELECT post_id, reads, last_read_at, next_refresh_at, leased_until FROM engagement_refresh_schedule ORDER BY post_id`,
+    );
+    const byId = new Map(after.rows.map((r) => [r.post_id, r]));
+    for (const row of schedule.due) {
+      expect(byId.get(row.post_id)).toMatchObject({ reads: 1, last_read_at: clock, leased_until: null, next_refresh_at: nextRefreshAt(row.created_at, [], clock) });
+    }
+    const notDue = schedule.all.filter((r) => !schedule.due.includes(r));
+    for (const row of notDue) expect(byId.get(row.post_id)).toMatchObject({ reads: 0, next_refresh_at: row.next_refresh_at });
+
+    const [run] = await recentRuns(db.pool, source.id, 1);
+    expect(run).toMatchObject({ kind: 'refresh', status: 'succeeded', counts: { pages: 3, fetched: schedule.due.length } });
+
+    // Read again (same UTC day, so free): a snapshot for every read, changed or not.
+    const changedPost = schedule.due[0]!;
+    fake.updateMetrics(changedPost.external_id, { like_count: 999 });
+    await db.pool.query(`UPDATE engagement_refresh_schedule SET next_refresh_at = $1 WHERE reads = 1`, [clock]);
+    clock = new Date(START.getTime() + 60_000);
+    const again = await refresh();
+    expect(again).toMatchObject({ read: schedule.due.length, snapshots: schedule.due.length, metricsChanged: 1, charged: 0 });
+    expect(await snapshotsAt(clock)).toHaveLength(schedule.due.length);
+    const { rows } = await db.pool.query<{ like_count: number; n: number }>(
+      `SELECT p.like_count, (SELECT count(*)::int FROM engagement_snapshots s WHERE s.post_id = p.id) AS n FROM posts p WHERE p.id = $1`,
+      [changedPost.post_id],
+    );
+    expect(rows[0]!.like_count).toBe(999);
+    expect(rows[0]!.n).toBe(3);
+  });
+
+  it('stops at the daily read budget and carries on the next UTC day', async () => {
+    await collect();
+    const schedule = await enrolled();
+    const first = await refresh({ dailyReadBudget: 120 });
+    expect(first).toMatchObject({ read: 120, charged: 120, budgetRemaining: 0, budgetExhausted: true });
+    expect(lookupRequests().map((c) => c.query.ids!.split(',').length)).toEqual([100, 20]);
+    expect(await postsReadOn(db.pool, '2026-11-24')).toBe(120);
+
+    fake.clearRequests();
+    const spent = await refresh({ dailyReadBudget: 120 });
+    expect(spent).toMatchObject({ read: 0, budgetExhausted: true });
+    expect(lookupRequests()).toHaveLength(0);
+
+    clock = new Date('2026-11-25T00:10:00Z');
+    const nextDay = await refresh({ dailyReadBudget: 120 });
+    expect(nextDay.charged).toBe(120);
+    expect(await postsReadOn(db.pool, '2026-11-25')).toBe(120);
+    // Oldest due first: the posts left over yesterday are read before anything that fell due since.
+    const readToday = new Set(requestedIds().slice(-120));
+    const leftover = schedule.due.slice().sort((a, b) => a.next_refresh_at!.getTime() - b.next_refresh_at!.getTime()).slice(120);
+    for (const row of leftover.slice(0, Math.min(leftover.length, 120))) expect(readToday.has(row.external_id)).toBe(true);
+  });
+
+  it('purges posts X reports deleted or not authorised to tombstones and ends their schedules', async () => {
+    await collect();
+    const schedule = await enrolled();
+    const protectedAuthor = schedule.due[0]!.author;
+    const deleted = schedule.due.find((r) => r.author !== protectedAuthor)!;
+    fake.deleteTweet(deleted.external_id);
+    fake.protectUser(protectedAuthor);
+    const hidden = schedule.due.filter((r) => r.author === protectedAuthor);
+
+    const summary = await refresh();
+    expect(summary.removed).toEqual({ deleted: 1, notAuthorized: hidden.length });
+    const { rows } = await db.pool.query<{ external_id: string; deleted_reason: string; text: string | null; raw: unknown; author_id: number | null; next_refresh_at: Date | null }>(
+      `SELECT p.external_id, p.deleted_reason, p.text, p.raw, p.author_id, r.next_refresh_at
+       FROM posts p JOIN engagement_refresh_schedule r ON r.post_id = p.id WHERE p.deleted_at IS NOT NULL ORDER BY p.external_id`,
+    );
+    expect(rows.map((r) => [r.external_id, r.deleted_reason]).sort()).toEqual(
+      [[deleted.external_id, 'deleted'], ...hidden.map((r) => [r.external_id, 'not-authorized'])].sort(),
+    );
+    for (const row of rows) expect(row).toMatchObject({ text: null, raw: null, author_id: null, next_refresh_at: null });
+    const [run] = await recentRuns(db.pool, source.id, 1);
+    expect(run!.counts.removedCount).toBe(1 + hidden.length);
+  });
+
+  it('stops at a 429 with the reset X gave, keeping what it read and freeing the rest for later', async () => {
+    await collect({ rateLimits: { tweets: { limit: 2, windowMs: 15 * 60_000 } } });
+    const schedule = await enrolled();
+    const error: unknown = await refresh().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RateLimitedError);
+    // The reset X gave, plus the one margin for clock skew added where the error is made.
+    expect((error as RateLimitedError).resetAt).toEqual(new Date(START.getTime() + 15 * 60_000 + RESET_MARGIN_MS));
+    expect(lookupRequests().map((r) => r.status)).toEqual([200, 200, 429]);
+    expect(await snapshotsAt(clock)).toHaveLength(200);
+    const { rows } = await db.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM engagement_refresh_schedule WHERE leased_until IS NOT NULL`);
+    expect(rows[0]!.n).toBe(0);
+    expect(await postsReadOn(db.pool, '2026-11-24')).toBe(200);
+    const [run] = await recentRuns(db.pool, source.id, 1);
+    expect(run).toMatchObject({ kind: 'refresh', status: 'rate-limited', errorCode: 'RATE_LIMITED', counts: { fetched: 200 } });
+
+    // After the reset the rest is read, with what fell due meanwhile.
+    clock = new Date(START.getTime() + 16 * 60_000);
+    const rest = await refresh();
+    expect(rest.read).toBe(schedule.all.filter((r) => r.next_refresh_at !== null && r.next_refresh_at <= clock).length - 200);
+  });
+
+  it('with the shared budget, stops before sending a request X would refuse', async () => {
+    await collect({ rateLimits: { tweets: { limit: 2, windowMs: 15 * 60_000 } } });
+    await enrolled();
+    const budget = new RateBudget(redis[0]!, { keyPrefix: `${redisPrefix()}:ratelimit:`, now: () => clock.getTime(), resetMarginMs: 0 });
+    const error: unknown = await refresh({ budget }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RateLimitedError);
+    expect((error as RateLimitedError).resetAt).toEqual(new Date(START.getTime() + 15 * 60_000));
+    expect(lookupRequests().map((r) => r.status)).toEqual([200, 200]);
+  });
+
+  it('run by two workers at once, reads every due post exactly once without a 429', async () => {
+    await collect({ rateLimits: { tweets: { limit: 6, windowMs: 15 * 60_000 } } });
+    const schedule = await enrolled();
+    const prefix = `${redisPrefix()}:ratelimit:`;
+    const [a, b] = redis.map((connection) => new RateBudget(connection, { keyPrefix: prefix, now: () => clock.getTime(), resetMarginMs: 0 }));
+    const [first, second] = await Promise.all([refresh({ budget: a }), refresh({ budget: b })]);
+    expect(first.read + second.read).toBe(schedule.due.length);
+    expect(requestedIds()).toHaveLength(schedule.due.length);
+    expect(new Set(requestedIds())).toEqual(new Set(schedule.due.map((r) => r.external_id)));
+    expect(lookupRequests().every((r) => r.status === 200)).toBe(true);
+    expect(await snapshotsAt(clock)).toEqual(schedule.due.map((r) => r.post_id));
+    expect(await postsReadOn(db.pool, '2026-11-24')).toBe(schedule.due.length);
+    const runs = await recentRuns(db.pool, source.id, 2);
+    expect(runs.map((r) => r.status)).toEqual(['succeeded', 'succeeded']);
+  });
+});
