@@ -1,12 +1,16 @@
 import { createHash } from 'node:crypto';
-import { compileLocalityRules, DEFAULT_GAZETTEER, type LocalityMatcher } from '../domain/attribution/index.js';
+import { attributionInputOf, compileLocalityRules, DEFAULT_GAZETTEER, type LocalityMatcher } from '../domain/attribution/index.js';
+import type { PostRecord } from '../domain/post.js';
 import type { Queryable } from '../store/db.js';
 import {
+  insertNewPostAttributions,
   loadCampaignRules,
   loadPostsForAttribution,
+  readRulesHash,
   writeAttributions,
   type AttributionScope,
   type ComputedAttribution,
+  type NewPostAttribution,
   type PostToAttribute,
 } from '../store/attributions.js';
 
@@ -34,6 +38,7 @@ interface CompiledCampaign {
   readonly rulesHash: string;
   readonly matcher: LocalityMatcher;
   readonly localityIds: ReadonlyMap<string, number>;
+  readonly siteLocalityBySource: ReadonlyMap<number, string>;
 }
 
 // Compiling a campaign's rules builds every phrase index, so it is done once per rules version per
@@ -41,7 +46,7 @@ interface CompiledCampaign {
 // config sync in any process changes the digest, and the next batch here compiles afresh.
 const compiledCampaigns = new Map<number, CompiledCampaign>();
 
-async function matchersFor(db: Queryable, posts: readonly PostToAttribute[]): Promise<Map<number, CompiledCampaign>> {
+async function matchersFor(db: Queryable, posts: ReadonlyArray<Pick<PostToAttribute, 'campaignId' | 'rulesHash'>>): Promise<Map<number, CompiledCampaign>> {
   const wanted = new Map<number, string>();
   for (const post of posts) wanted.set(post.campaignId, post.rulesHash);
   const stale = [...wanted].filter(([campaignId, rulesHash]) => compiledCampaigns.get(campaignId)?.rulesHash !== rulesHash).map(([campaignId]) => campaignId);
@@ -51,6 +56,7 @@ async function matchersFor(db: Queryable, posts: readonly PostToAttribute[]): Pr
         rulesHash: rules.rulesHash,
         matcher: compileLocalityRules(rules.localities.map((locality) => locality.rules)),
         localityIds: new Map(rules.localities.map((locality) => [locality.slug, locality.id])),
+        siteLocalityBySource: rules.siteLocalityBySource,
       });
     }
   }
@@ -60,6 +66,17 @@ async function matchersFor(db: Queryable, posts: readonly PostToAttribute[]): Pr
     if (compiled !== undefined) matchers.set(campaignId, compiled);
   }
   return matchers;
+}
+
+/** The matches of one post in one compiled campaign, as rows to store. */
+function computeAttributions(compiled: CompiledCampaign, post: PostToAttribute): ComputedAttribution[] {
+  const rows: ComputedAttribution[] = [];
+  for (const attribution of compiled.matcher.attribute(post.input)) {
+    const localityId = compiled.localityIds.get(attribution.locality);
+    if (localityId === undefined) continue;
+    rows.push({ postId: post.postId, campaignId: post.campaignId, localityId, rule: attribution.rule, matched: attribution.matched, confidence: attribution.confidence });
+  }
+  return rows;
 }
 
 export interface AttributeResult {
@@ -84,12 +101,7 @@ export async function attributeLoadedPosts(db: Queryable, posts: readonly PostTo
     if (post.deleted) continue;
     live += 1;
     const compiled = matchers.get(post.campaignId);
-    if (compiled === undefined) continue;
-    for (const attribution of compiled.matcher.attribute(post.input)) {
-      const localityId = compiled.localityIds.get(attribution.locality);
-      if (localityId === undefined) continue;
-      computed.push({ postId: post.postId, campaignId: post.campaignId, localityId, rule: attribution.rule, matched: attribution.matched, confidence: attribution.confidence });
-    }
+    if (compiled !== undefined) computed.push(...computeAttributions(compiled, post));
   }
   const written = await writeAttributions(db, scope, computed);
   return { attributed: written.attributed, unattributed: live - written.attributed, changedPostIds: written.changedPostIds };
@@ -104,4 +116,39 @@ export async function attributeLoadedPosts(db: Queryable, posts: readonly PostTo
 export async function attributeStoredPosts(db: Queryable, postIds: readonly number[]): Promise<AttributeResult> {
   if (postIds.length === 0) return { attributed: 0, unattributed: 0, changedPostIds: [] };
   return attributeLoadedPosts(db, await loadPostsForAttribution(db, postIds));
+}
+
+/** A post this transaction stored for the first time, as the source's match (not a mere reference). */
+export interface NewMatchedPost {
+  readonly postId: number;
+  readonly record: PostRecord;
+  /** The author's location as stored after this batch (the batch may not repeat a known one). */
+  readonly authorLocation: string | null;
+}
+
+/**
+ * Attributes posts the same transaction has just inserted, from the records in hand: a new post
+ * belongs to one campaign, through one source, and has no override, so nothing need be read back
+ * but the campaign's rules digest. Gives what `attributeStoredPosts` would for the same posts, in
+ * two small queries instead of two large ones.
+ */
+export async function attributeNewPosts(db: Queryable, campaignId: number, sourceId: number, posts: readonly NewMatchedPost[]): Promise<AttributeResult> {
+  if (posts.length === 0) return { attributed: 0, unattributed: 0, changedPostIds: [] };
+  const rulesHash = await readRulesHash(db, campaignId);
+  if (rulesHash === undefined) throw new Error(`campaign ${campaignId} is not in the database`);
+  const compiled = (await matchersFor(db, [{ campaignId, rulesHash }])).get(campaignId);
+  if (compiled === undefined) throw new Error(`campaign ${campaignId} has no attribution rules`);
+  const siteLocality = compiled.siteLocalityBySource.get(sourceId) ?? null;
+  const rows: NewPostAttribution[] = [];
+  const attributedPosts = new Set<number>();
+  for (const post of posts) {
+    const { record } = post;
+    const input = attributionInputOf({ kind: record.kind, text: record.text, place: record.place, context: record.context, authorLocation: post.authorLocation, siteLocality });
+    for (const row of computeAttributions(compiled, { postId: post.postId, campaignId, kind: record.kind, deleted: false, rulesHash, input })) {
+      rows.push({ ...row, postCreatedAt: record.createdAt });
+      attributedPosts.add(post.postId);
+    }
+  }
+  await insertNewPostAttributions(db, rows);
+  return { attributed: attributedPosts.size, unattributed: posts.length - attributedPosts.size, changedPostIds: [...attributedPosts].sort((a, b) => a - b) };
 }

@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../observability/logger.js';
 import type { Pool } from '../store/db.js';
 import { storeBatch } from './store-batch.js';
+import { analyzeNeverAnalyzedIngestionTables } from '../store/table-statistics.js';
 import { emptyRunCounts, finishRun, startRun, type RunCounts, type RunKind, type RunTrigger } from '../store/runs.js';
 import { cursorForPass, findSourceBySlug, markSourceFailed, markSourceSucceeded, type SourceCursor, type SourceRow } from '../store/sources.js';
 import type { CollectedPage, SourceCollector } from './collector.js';
@@ -20,15 +21,25 @@ export interface PassOptions {
    * are resumed by a delayed job, so a worker slot is never held for minutes.
    */
   waitOnRateLimit?: boolean;
-  /** Pages fetched ahead of the store step at most (default 4); 1 stores page by page. */
+  /** Pages fetched ahead of the store step at most (default 8); 1 stores page by page. */
   readAhead?: number;
   /** Called when a foreground pass starts waiting for a rate-limit reset. */
   onRateLimitWait?: (resetAt: Date) => void;
   logger?: Logger;
 }
 
-/** A few pages ahead is enough to batch a fast source's stores; more would only hold memory. */
-const DEFAULT_READ_AHEAD = 4;
+/**
+ * Pages fetched ahead of the store step. Every page that has arrived is stored in one transaction,
+ * so this also bounds a transaction's size: eight pages (800 posts) amortise a transaction's fixed
+ * cost, and hold about 20 MB more than two (docs/PERFORMANCE.md).
+ */
+const DEFAULT_READ_AHEAD = 8;
+
+/**
+ * After this many new posts in one pass, tables that have never been analysed are analysed (see
+ * table-statistics.ts): enough rows for useful statistics, early enough to matter for a long pass.
+ */
+const ANALYZE_AFTER_NEW_POSTS = 5_000;
 
 export type PassOutcome =
   | { status: 'succeeded'; runId: number; counts: RunCounts }
@@ -87,6 +98,10 @@ async function runLockedPass(pool: Pool, source: SourceRow, collector: SourceCol
         pass: options.kind,
       });
       counts.pages += pages.length;
+      if (counts.newCount < ANALYZE_AFTER_NEW_POSTS && counts.newCount + stored.inserted >= ANALYZE_AFTER_NEW_POSTS) {
+        const analyzed = await analyzeNeverAnalyzedIngestionTables(pool);
+        if (analyzed.length > 0) options.logger?.info({ source: source.slug, tables: analyzed }, 'analysed tables that had no planner statistics yet');
+      }
       counts.newCount += stored.inserted;
       counts.updatedCount += stored.updated;
       counts.removedCount += stored.removed;

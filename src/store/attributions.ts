@@ -1,12 +1,5 @@
 import { z } from 'zod';
-import {
-  withDefaultGazetteer,
-  type AttributionInput,
-  type AttributionRule,
-  type CommentContext,
-  type LocalityRules,
-  type XPlace,
-} from '../domain/attribution/index.js';
+import { attributionInputOf, withDefaultGazetteer, type AttributionInput, type AttributionRule, type LocalityRules } from '../domain/attribution/index.js';
 import type { PostKind } from '../domain/post.js';
 import type { Queryable } from './db.js';
 import { toPgJson } from './json.js';
@@ -43,6 +36,8 @@ export interface CampaignLocalityRules {
   readonly rulesHash: string;
   /** In id order, which is the order the config introduced them. */
   readonly localities: readonly StoredLocality[];
+  /** The locality slug each of its sites or feeds is configured with, by source id. */
+  readonly siteLocalityBySource: ReadonlyMap<number, string>;
 }
 
 // localities.rules as config sync writes it ({hashtags, keywords, places}; see campaigns.ts). Keys
@@ -64,6 +59,7 @@ interface CampaignRulesDbRow {
   campaign_id: number;
   rules_hash: string;
   localities: LocalityDbRow[];
+  site_localities: Array<{ source_id: number; locality: string }>;
 }
 
 /** The attribution rules of each campaign asked for that exists (campaigns that do not are left out). */
@@ -73,7 +69,9 @@ export async function loadCampaignRules(db: Queryable, campaignIds: readonly num
   const { rows } = await db.query<CampaignRulesDbRow>(
     `SELECT c.id AS campaign_id, ${rulesHashOf('c.id')} AS rules_hash,
             coalesce((SELECT json_agg(json_build_object('id', l.id, 'slug', l.slug, 'name', l.name, 'rules', l.rules) ORDER BY l.id)
-                      FROM localities l WHERE l.campaign_id = c.id AND l.enabled), '[]'::json) AS localities
+                      FROM localities l WHERE l.campaign_id = c.id AND l.enabled), '[]'::json) AS localities,
+            coalesce((SELECT json_agg(json_build_object('source_id', s.id, 'locality', s.settings->>'locality'))
+                      FROM sources s WHERE s.campaign_id = c.id AND s.settings->>'locality' IS NOT NULL), '[]'::json) AS site_localities
      FROM campaigns c WHERE c.id = ANY($1::bigint[])`,
     [[...new Set(campaignIds)]],
   );
@@ -95,7 +93,14 @@ function toCampaignRules(row: CampaignRulesDbRow): CampaignLocalityRules {
     campaignId: row.campaign_id,
     rulesHash: row.rules_hash,
     localities: merged.map((rules, index) => ({ id: row.localities[index]!.id, slug: rules.slug, rules })),
+    siteLocalityBySource: new Map(row.site_localities.map((site) => [site.source_id, site.locality])),
   };
+}
+
+/** A campaign's rules digest now (see `rulesHashOf`); undefined when there is no such campaign. */
+export async function readRulesHash(db: Queryable, campaignId: number): Promise<string | undefined> {
+  const { rows } = await db.query<{ rules_hash: string }>(`SELECT ${rulesHashOf('c.id')} AS rules_hash FROM campaigns c WHERE c.id = $1`, [campaignId]);
+  return rows[0]?.rules_hash;
 }
 
 // ---- the posts to attribute --------------------------------------------------------------------
@@ -172,59 +177,14 @@ export async function loadPostsForAttribution(db: Queryable, postIds: readonly n
 }
 
 function toPostToAttribute(row: PostDbRow): PostToAttribute {
-  const comment = row.kind === 'comment' ? readCommentContext(row.context) : null;
   return {
     postId: row.post_id,
     campaignId: row.campaign_id,
     kind: row.kind,
     deleted: row.deleted,
     rulesHash: row.rules_hash,
-    input: {
-      text: row.text ?? '',
-      authorLocation: row.author_location,
-      place: readPlace(row.place),
-      comment,
-      siteLocality: row.site_locality,
-    },
+    input: attributionInputOf({ kind: row.kind, text: row.text, place: row.place, context: row.context, authorLocation: row.author_location, siteLocality: row.site_locality }),
   };
-}
-
-// posts.place and posts.context were validated when collected; these readers only pick out the
-// fields attribution uses, and treat anything unexpected as absent rather than failing a batch.
-
-/** posts.place as the X normaliser stores it: {id, fullName, countryCode, placeType}. */
-function readPlace(value: unknown): XPlace | null {
-  if (!isRecord(value) || typeof value.fullName !== 'string') return null;
-  return {
-    fullName: value.fullName,
-    countryCode: typeof value.countryCode === 'string' ? value.countryCode : null,
-    placeType: typeof value.placeType === 'string' ? value.placeType : null,
-  };
-}
-
-/**
- * posts.context of a comment, as the site collectors store it ({postTitle, postUrl, categories,
- * tags, siteLocality}; `title` also read); a term may be a name or {name}. Its siteLocality is not
- * read: the sources' settings say the site's locality as configured now, which is what a
- * re-attribution after a config change must apply.
- */
-function readCommentContext(value: unknown): CommentContext | null {
-  if (!isRecord(value)) return null;
-  const title = value.postTitle ?? value.title;
-  return {
-    postTitle: typeof title === 'string' ? title : null,
-    categories: termNames(value.categories),
-    tags: termNames(value.tags),
-  };
-}
-
-function termNames(value: unknown): string[] {
-  if (!Array.isArray(value)) return [];
-  return value.flatMap((term: unknown) => (typeof term === 'string' ? [term] : isRecord(term) && typeof term.name === 'string' ? [term.name] : []));
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 // ---- writing attributions ----------------------------------------------------------------------
@@ -320,6 +280,28 @@ export async function writeAttributions(db: Queryable, scope: readonly Attributi
   const { rows } = await db.query<{ changed_post_ids: string[]; attributed: number }>(WRITE_ATTRIBUTIONS, [toPgJson(scopeRows), toPgJson(computedRows)]);
   const row = rows[0];
   return { changedPostIds: (row?.changed_post_ids ?? []).map(Number), attributed: row?.attributed ?? 0 };
+}
+
+/** What the rules found for a post stored for the first time, with the post's time for the timelines. */
+export interface NewPostAttribution extends ComputedAttribution {
+  readonly postCreatedAt: Date;
+}
+
+/**
+ * Stores the attributions of posts this transaction inserted. A new post has no stored
+ * attribution and no staff override yet, so this is a plain insert, in key order; one statement.
+ */
+export async function insertNewPostAttributions(db: Queryable, attributions: readonly NewPostAttribution[]): Promise<void> {
+  if (attributions.length === 0) return;
+  const rows = attributions
+    .map((a) => ({ post_id: a.postId, locality_id: a.localityId, campaign_id: a.campaignId, post_created_at: a.postCreatedAt.toISOString(), rule: a.rule, matched: a.matched, confidence: a.confidence }))
+    .sort((a, b) => a.post_id - b.post_id || a.locality_id - b.locality_id);
+  await db.query(
+    `INSERT INTO locality_attributions (post_id, locality_id, campaign_id, post_created_at, rule, matched, confidence)
+     SELECT post_id, locality_id, campaign_id, post_created_at, rule, matched, confidence
+     FROM json_to_recordset($1::json) AS r(post_id bigint, locality_id bigint, campaign_id bigint, post_created_at timestamptz, rule text, matched text, confidence real)`,
+    [toPgJson(rows)],
+  );
 }
 
 // ---- reading attributions ----------------------------------------------------------------------

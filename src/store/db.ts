@@ -70,10 +70,26 @@ export async function withClient<T>(pool: pg.Pool, work: (client: pg.PoolClient)
   }
 }
 
+export interface TransactionOptions {
+  /**
+   * false: COMMIT returns before the WAL reaches disk. Only for work whose loss in a PostgreSQL crash
+   * is harmless (everything it wrote, cursor included, would simply be done again).
+   */
+  synchronousCommit?: boolean;
+}
+
 /** Runs `work` in one transaction on one client; rolls back on any error. */
-export async function withTransaction<T>(pool: pg.Pool, work: (tx: Queryable) => Promise<T>): Promise<T> {
+export async function withTransaction<T>(pool: pg.Pool, work: (tx: Queryable) => Promise<T>): Promise<T>;
+export async function withTransaction<T>(pool: pg.Pool, options: TransactionOptions, work: (tx: Queryable) => Promise<T>): Promise<T>;
+export async function withTransaction<T>(
+  pool: pg.Pool,
+  optionsOrWork: TransactionOptions | ((tx: Queryable) => Promise<T>),
+  maybeWork?: (tx: Queryable) => Promise<T>,
+): Promise<T> {
+  const [options, work] = typeof optionsOrWork === 'function' ? [{}, optionsOrWork] : [optionsOrWork, maybeWork!];
   return withClient(pool, async (client) => {
-    await client.query('BEGIN');
+    // One round trip: a simple-protocol query may hold several statements.
+    await client.query(options.synchronousCommit === false ? 'BEGIN; SET LOCAL synchronous_commit = off' : 'BEGIN');
     try {
       const result = await work(client);
       await client.query('COMMIT');

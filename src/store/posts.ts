@@ -3,42 +3,69 @@ import type { Queryable } from './db.js';
 import { toPgJson } from './json.js';
 
 // Authors and posts are written set-based: one statement per table per batch, rows passed as one
-// JSON parameter (json_to_recordset is the cheapest encoding on the client; see PERFORMANCE.md).
+// JSON parameter (the cheapest encoding on the client; see PERFORMANCE.md). Posts arrive as jsonb:
+// PostgreSQL then parses the batch, raw payloads included, once instead of three times.
 // Rows are sorted by key so that two overlapping batches in flight lock rows in the same order
 // and cannot deadlock.
 
 const byKey = <T extends { platform: Platform; externalId: string }>(a: T, b: T) =>
   a.platform < b.platform ? -1 : a.platform > b.platform ? 1 : a.externalId < b.externalId ? -1 : a.externalId > b.externalId ? 1 : 0;
 
+const recordKey = (platform: Platform, externalId: string) => `${platform}\u0000${externalId}`;
+
 /** Keeps the last occurrence of each key: ON CONFLICT cannot touch one row twice in a statement. */
 function lastPerKey<T extends { platform: Platform; externalId: string }>(items: readonly T[]): T[] {
   const map = new Map<string, T>();
-  for (const item of items) map.set(`${item.platform}\u0000${item.externalId}`, item);
+  for (const item of items) map.set(recordKey(item.platform, item.externalId), item);
   return [...map.values()].sort(byKey);
 }
 
+// Returns every batch author's location as stored afterwards (the new row where the statement wrote
+// one, else the row as it was: sibling CTEs see the table from before the statement), which the
+// attribution of new posts needs and would otherwise read back.
 const UPSERT_AUTHORS = `
-  INSERT INTO authors AS a (platform, external_id, handle, name, url, location, followers_count, verified, profile)
-  SELECT platform, external_id, handle, name, url, location, followers_count, verified, profile
-  FROM json_to_recordset($1::json) AS r(platform text, external_id text, handle text, name text, url text, location text,
-                                        followers_count integer, verified boolean, profile jsonb)
-  ORDER BY platform, external_id
-  ON CONFLICT (platform, external_id) DO UPDATE SET
-    handle = COALESCE(EXCLUDED.handle, a.handle),
-    name = COALESCE(EXCLUDED.name, a.name),
-    url = COALESCE(EXCLUDED.url, a.url),
-    location = COALESCE(EXCLUDED.location, a.location),
-    followers_count = COALESCE(EXCLUDED.followers_count, a.followers_count),
-    verified = COALESCE(EXCLUDED.verified, a.verified),
-    profile = COALESCE(EXCLUDED.profile, a.profile),
-    updated_at = now()
-  WHERE (a.handle, a.name, a.url, a.location, a.followers_count, a.verified, a.profile)
-        IS DISTINCT FROM (COALESCE(EXCLUDED.handle, a.handle), COALESCE(EXCLUDED.name, a.name), COALESCE(EXCLUDED.url, a.url),
-                          COALESCE(EXCLUDED.location, a.location), COALESCE(EXCLUDED.followers_count, a.followers_count),
-                          COALESCE(EXCLUDED.verified, a.verified), COALESCE(EXCLUDED.profile, a.profile))`;
+  WITH batch AS MATERIALIZED (
+    SELECT * FROM json_to_recordset($1::json) AS r(platform text, external_id text, handle text, name text, url text, location text,
+                                                  followers_count integer, verified boolean, profile jsonb)
+  ),
+  written AS (
+    INSERT INTO authors AS a (platform, external_id, handle, name, url, location, followers_count, verified, profile)
+    SELECT platform, external_id, handle, name, url, location, followers_count, verified, profile
+    FROM batch
+    ORDER BY platform, external_id
+    ON CONFLICT (platform, external_id) DO UPDATE SET
+      handle = COALESCE(EXCLUDED.handle, a.handle),
+      name = COALESCE(EXCLUDED.name, a.name),
+      url = COALESCE(EXCLUDED.url, a.url),
+      location = COALESCE(EXCLUDED.location, a.location),
+      followers_count = COALESCE(EXCLUDED.followers_count, a.followers_count),
+      verified = COALESCE(EXCLUDED.verified, a.verified),
+      profile = COALESCE(EXCLUDED.profile, a.profile),
+      updated_at = now()
+    WHERE (a.handle, a.name, a.url, a.location, a.followers_count, a.verified, a.profile)
+          IS DISTINCT FROM (COALESCE(EXCLUDED.handle, a.handle), COALESCE(EXCLUDED.name, a.name), COALESCE(EXCLUDED.url, a.url),
+                            COALESCE(EXCLUDED.location, a.location), COALESCE(EXCLUDED.followers_count, a.followers_count),
+                            COALESCE(EXCLUDED.verified, a.verified), COALESCE(EXCLUDED.profile, a.profile))
+    RETURNING a.platform, a.external_id, a.location
+  )
+  SELECT platform, external_id, location FROM written
+  UNION ALL
+  SELECT a.platform, a.external_id, a.location
+  FROM batch b JOIN authors a USING (platform, external_id)
+  WHERE NOT EXISTS (SELECT 1 FROM written w WHERE w.platform = b.platform AND w.external_id = b.external_id)`;
 
-/** Inserts or updates authors (set-based; unchanged rows are not rewritten). */
-export async function upsertAuthors(db: Queryable, authors: readonly AuthorRecord[]): Promise<void> {
+/** Authors as stored after an upsert: the profile location of each, by platform and external id. */
+export class StoredAuthorLocations {
+  constructor(private readonly byKey: ReadonlyMap<string, string | null>) {}
+
+  /** The author's stored location (null when none); undefined when the author was not in the batch. */
+  locationOf(platform: Platform, externalId: string | null | undefined): string | null | undefined {
+    return externalId == null ? undefined : this.byKey.get(recordKey(platform, externalId));
+  }
+}
+
+/** Inserts or updates authors (set-based; unchanged rows are not rewritten); returns their stored locations. */
+export async function upsertAuthors(db: Queryable, authors: readonly AuthorRecord[]): Promise<StoredAuthorLocations> {
   const rows = lastPerKey(authors).map((a) => ({
     platform: a.platform,
     external_id: a.externalId,
@@ -50,7 +77,9 @@ export async function upsertAuthors(db: Queryable, authors: readonly AuthorRecor
     verified: a.verified ?? null,
     profile: a.profile ?? null,
   }));
-  if (rows.length > 0) await db.query(UPSERT_AUTHORS, [toPgJson(rows)]);
+  if (rows.length === 0) return new StoredAuthorLocations(new Map());
+  const result = await db.query<{ platform: Platform; external_id: string; location: string | null }>(UPSERT_AUTHORS, [toPgJson(rows)]);
+  return new StoredAuthorLocations(new Map(result.rows.map((row) => [recordKey(row.platform, row.external_id), row.location])));
 }
 
 const POST_COLUMNS = `platform text, external_id text, kind text, author_external_id text, created_at timestamptz, url text, text text, html text,
@@ -75,7 +104,7 @@ const UPSERT_POSTS = `
            r.created_at, r.url, r.text, r.html, r.lang, r.conversation_id,
            r.parent_external_id, r.referenced, r.edit_history_ids, r.place, r.context,
            r.like_count, r.repost_count, r.reply_count, r.quote_count, r.impression_count, now(), r.raw
-    FROM json_to_recordset($1::json) AS r(${POST_COLUMNS})
+    FROM jsonb_to_recordset($1::jsonb) AS r(${POST_COLUMNS})
     ORDER BY r.platform, r.external_id
     ON CONFLICT (platform, external_id) DO UPDATE SET
       kind = EXCLUDED.kind,
@@ -133,9 +162,9 @@ const UPSERT_POSTS = `
     WHERE ps.relation = 'reference' AND EXCLUDED.relation = 'match'
     RETURNING ps.post_id
   )
-  SELECT id, inserted, true AS written FROM written
+  SELECT id, platform, external_id, inserted, true AS written FROM written
   UNION ALL
-  SELECT post_id, false, false FROM provenance`;
+  SELECT post_id, NULL, NULL, false, false FROM provenance`;
 
 export interface StoreBatchResult {
   /** Posts stored for the first time. */
@@ -152,6 +181,10 @@ export interface StoreBatchResult {
    * whose locality attribution must be (re)computed.
    */
   attributablePostIds: number[];
+  /** The posts stored for the first time, with the record each was made from. */
+  newPosts: Array<{ id: number; record: PostRecord }>;
+  /** Every batch author's stored profile location. */
+  authorLocations: StoredAuthorLocations;
 }
 
 export interface UpsertPostsOptions {
@@ -164,9 +197,9 @@ export interface UpsertPostsOptions {
 /** Writes authors, posts, provenance and an engagement snapshot for every new or changed post. */
 export async function upsertPosts(db: Queryable, posts: readonly PostRecord[], authors: readonly AuthorRecord[], options: UpsertPostsOptions): Promise<StoreBatchResult> {
   const unique = lastPerKey(posts);
-  if (unique.length === 0) return { inserted: 0, updated: 0, unchanged: 0, changedPostIds: [], attributablePostIds: [] };
+  if (unique.length === 0) return { inserted: 0, updated: 0, unchanged: 0, changedPostIds: [], attributablePostIds: [], newPosts: [], authorLocations: new StoredAuthorLocations(new Map()) };
 
-  await upsertAuthors(db, authors);
+  const authorLocations = await upsertAuthors(db, authors);
   const rows = unique.map((post) => ({
     platform: post.platform,
     external_id: post.externalId,
@@ -192,7 +225,7 @@ export async function upsertPosts(db: Queryable, posts: readonly PostRecord[], a
   }));
 
   const provenance = unique.map((post) => ({ platform: post.platform, external_id: post.externalId, relation: post.relation ?? 'match' }));
-  const result = await db.query<{ id: number; inserted: boolean; written: boolean }>(UPSERT_POSTS, [
+  const result = await db.query<{ id: number; platform: Platform | null; external_id: string | null; inserted: boolean; written: boolean }>(UPSERT_POSTS, [
     toPgJson(rows),
     toPgJson(provenance),
     options.sourceId,
@@ -203,8 +236,10 @@ export async function upsertPosts(db: Queryable, posts: readonly PostRecord[], a
   const changedPostIds = written.map((row) => row.id);
   const inserted = written.filter((row) => row.inserted).length;
   const attributablePostIds = [...new Set(result.rows.map((row) => row.id))];
+  const byKey = new Map(unique.map((post) => [recordKey(post.platform, post.externalId), post]));
+  const newPosts = written.filter((row) => row.inserted).map((row) => ({ id: row.id, record: byKey.get(recordKey(row.platform!, row.external_id!))! }));
 
-  return { inserted, updated: changedPostIds.length - inserted, unchanged: unique.length - changedPostIds.length, changedPostIds, attributablePostIds };
+  return { inserted, updated: changedPostIds.length - inserted, unchanged: unique.length - changedPostIds.length, changedPostIds, attributablePostIds, newPosts, authorLocations };
 }
 
 // A tombstone keeps ids, times and the reason only: text, HTML, URL, place, context, author link and

@@ -47,3 +47,22 @@ export async function markRollupHoursDirty(db: Queryable, postIds: readonly numb
   if (postIds.length === 0) return;
   await db.query(change === 'metrics' ? MARK_METRICS_CHANGED : MARK_POSTS_CHANGED, [postIds]);
 }
+
+// A post stored for the first time counts in the hour it was made and, through the snapshot taken as
+// it was stored (captured now()), in this hour's accrual: what MARK_POSTS_CHANGED finds for it,
+// without reading the post back.
+const MARK_NEW_POSTS = `
+  INSERT INTO analytics_rollup_dirty_hours (campaign_id, hour, scope)
+  SELECT DISTINCT $1::bigint, ${utcHour('created_at')}, 'members' FROM unnest($2::timestamptz[]) AS created_at
+  UNION
+  SELECT $1::bigint, ${utcHour('now()')}, 'accrual'`;
+
+/**
+ * Marks the rollup hours of posts this transaction inserted as a campaign's matches (with their
+ * first engagement snapshot), from the times in hand. One statement.
+ */
+export async function markNewPostHoursDirty(db: Queryable, campaignId: number, createdAt: readonly Date[]): Promise<void> {
+  if (createdAt.length === 0) return;
+  const hours = [...new Set(createdAt.map((at) => Math.floor(at.getTime() / 3_600_000)))].map((hour) => new Date(hour * 3_600_000).toISOString());
+  await db.query(MARK_NEW_POSTS, [campaignId, hours]);
+}

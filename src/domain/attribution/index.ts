@@ -42,3 +42,4 @@ export { withDefaultGazetteer } from './locality-rules.js';
 export { DEFAULT_GAZETTEER } from './default-gazetteer.js';
 export { compileLocalityRules, type LocalityMatcher } from './locality-matcher.js';
 export { attributePost } from './attribute-post.js';
+export { attributionInputOf, type StoredPostFields } from './stored-post-input.js';

@@ -3,6 +3,8 @@
 
 /** Combining marks left behind by NFKD: stripping them makes "Stöckport" read as "Stockport". */
 const COMBINING_MARKS = /\p{M}+/gu;
+// eslint-disable-next-line no-control-regex
+const ASCII_ONLY = /^[\u0000-\u007f]*$/;
 
 /**
  * Account-like and link-like spans. A town inside a URL (example.com/stockport-report), an e-mail
@@ -57,7 +59,8 @@ export interface TokenisedText {
 
 /** Compatibility decomposition, then drop the marks: fancy Unicode "𝐒𝐭𝐨𝐜𝐤𝐩𝐨𝐫𝐭" and "Stöckport" both fold. */
 export function foldAccents(text: string): string {
-  return text.normalize('NFKD').replace(COMBINING_MARKS, '');
+  // Most posts are plain ASCII, which has nothing to decompose; normalising costs more than the check.
+  return ASCII_ONLY.test(text) ? text : text.normalize('NFKD').replace(COMBINING_MARKS, '');
 }
 
 /** The form hashtags are compared in: "#Ashton_Under_Lyne" and "Ashton-under-Lyne" share "ashtonunderlyne". */
