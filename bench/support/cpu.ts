@@ -1,0 +1,52 @@
+import { readFileSync } from 'node:fs';
+import type { Pool } from '../../src/store/db.js';
+
+// Where the CPU time of a benchmark went: this process, a helper process (the fake API), and the
+// PostgreSQL backends serving the benchmark's database. On a 2-core machine these three share the
+// cores, so their sum says more about the limit than any one of them. Linux only (/proc); elsewhere
+// the figures are left out.
+
+const TICKS_PER_SECOND = 100;
+
+/** User + system CPU seconds of a process so far, or undefined when /proc cannot tell. */
+function processCpuSeconds(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces) start after the last ')'.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+  } catch {
+    return undefined;
+  }
+}
+
+async function backendPids(pool: Pool): Promise<number[]> {
+  const { rows } = await pool.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = current_database()');
+  return rows.map((row) => row.pid);
+}
+
+export interface CpuSample {
+  self: number;
+  helper: number | undefined;
+  postgres: Map<number, number>;
+}
+
+/** CPU seconds so far of this process, the helper and this database's PostgreSQL backends. */
+export async function sampleCpu(pool: Pool, helperPid: number | undefined): Promise<CpuSample> {
+  const usage = process.cpuUsage();
+  const postgres = new Map<number, number>();
+  for (const pid of await backendPids(pool)) {
+    const seconds = processCpuSeconds(pid);
+    if (seconds !== undefined) postgres.set(pid, seconds);
+  }
+  return { self: (usage.user + usage.system) / 1e6, helper: helperPid === undefined ? undefined : processCpuSeconds(helperPid), postgres };
+}
+
+/** "CPU: this process 3.1 s, fake 1.2 s, PostgreSQL 3.0 s" between two samples (backends that came and went are counted from 0). */
+export function describeCpu(before: CpuSample, after: CpuSample, helperName: string): string {
+  const postgres = [...after.postgres].reduce((sum, [pid, seconds]) => sum + seconds - (before.postgres.get(pid) ?? 0), 0);
+  const parts = [`this process ${(after.self - before.self).toFixed(1)} s`];
+  if (before.helper !== undefined && after.helper !== undefined) parts.push(`${helperName} ${(after.helper - before.helper).toFixed(1)} s`);
+  if (after.postgres.size > 0) parts.push(`PostgreSQL backends ${postgres.toFixed(1)} s`);
+  return `CPU time: ${parts.join(', ')}`;
+}
