@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { attributionInputOf, compileLocalityRules, DEFAULT_GAZETTEER, type LocalityMatcher } from '../domain/attribution/index.js';
+import { attributionInputOf, compileLocalityRules, DEFAULT_GAZETTEER, type AttributionInput, type LocalityMatcher } from '../domain/attribution/index.js';
 import type { PostRecord } from '../domain/post.js';
 import type { Queryable } from '../store/db.js';
+import { asStoredJson, cleanString } from '../store/json.js';
 import {
-  insertNewPostAttributions,
   loadCampaignRules,
   loadPostsForAttribution,
   readRulesHash,
@@ -68,15 +68,16 @@ async function matchersFor(db: Queryable, posts: ReadonlyArray<Pick<PostToAttrib
   return matchers;
 }
 
-/** The matches of one post in one compiled campaign, as rows to store. */
-function computeAttributions(compiled: CompiledCampaign, post: PostToAttribute): ComputedAttribution[] {
-  const rows: ComputedAttribution[] = [];
-  for (const attribution of compiled.matcher.attribute(post.input)) {
+type LocalityMatch = Pick<ComputedAttribution, 'localityId' | 'rule' | 'matched' | 'confidence'>;
+
+/** What the compiled campaign's rules find for one post, by locality id. */
+function matchLocalities(compiled: CompiledCampaign, input: AttributionInput): LocalityMatch[] {
+  const matches: LocalityMatch[] = [];
+  for (const attribution of compiled.matcher.attribute(input)) {
     const localityId = compiled.localityIds.get(attribution.locality);
-    if (localityId === undefined) continue;
-    rows.push({ postId: post.postId, campaignId: post.campaignId, localityId, rule: attribution.rule, matched: attribution.matched, confidence: attribution.confidence });
+    if (localityId !== undefined) matches.push({ localityId, rule: attribution.rule, matched: attribution.matched, confidence: attribution.confidence });
   }
-  return rows;
+  return matches;
 }
 
 export interface AttributeResult {
@@ -101,7 +102,8 @@ export async function attributeLoadedPosts(db: Queryable, posts: readonly PostTo
     if (post.deleted) continue;
     live += 1;
     const compiled = matchers.get(post.campaignId);
-    if (compiled !== undefined) computed.push(...computeAttributions(compiled, post));
+    if (compiled === undefined) continue;
+    for (const match of matchLocalities(compiled, post.input)) computed.push({ postId: post.postId, campaignId: post.campaignId, ...match });
   }
   const written = await writeAttributions(db, scope, computed);
   return { attributed: written.attributed, unattributed: live - written.attributed, changedPostIds: written.changedPostIds };
@@ -118,37 +120,39 @@ export async function attributeStoredPosts(db: Queryable, postIds: readonly numb
   return attributeLoadedPosts(db, await loadPostsForAttribution(db, postIds));
 }
 
-/** A post this transaction stored for the first time, as the source's match (not a mere reference). */
-export interface NewMatchedPost {
-  readonly postId: number;
-  readonly record: PostRecord;
-  /** The author's location as stored after this batch (the batch may not repeat a known one). */
-  readonly authorLocation: string | null;
-}
+/** An attribution of a post about to be stored for the first time, before it has an id. */
+export type PendingAttribution = Omit<NewPostAttribution, 'postId'>;
 
 /**
- * Attributes posts the same transaction has just inserted, from the records in hand: a new post
- * belongs to one campaign, through one source, and has no override, so nothing need be read back
- * but the campaign's rules digest. Gives what `attributeStoredPosts` would for the same posts, in
- * two small queries instead of two large ones.
+ * Attributes posts new to the store from the records in hand. A new post belongs to one campaign,
+ * through one source, and has no override, so nothing need be read back but the campaign's rules
+ * digest: `attribute` gives what `attributeStoredPosts` would read and compute for the stored post.
+ * It is pure CPU, so the store step runs it while PostgreSQL writes the posts.
  */
-export async function attributeNewPosts(db: Queryable, campaignId: number, sourceId: number, posts: readonly NewMatchedPost[]): Promise<AttributeResult> {
-  if (posts.length === 0) return { attributed: 0, unattributed: 0, changedPostIds: [] };
+export interface NewPostAttributor {
+  /** The attributions of a match record, given its author's location as stored after the batch. */
+  attribute(record: PostRecord, authorLocation: string | null): PendingAttribution[];
+}
+
+/** One query: the campaign's rules digest (compiling its rules when they changed since this process last did). */
+export async function newPostAttributor(db: Queryable, campaignId: number, sourceId: number): Promise<NewPostAttributor> {
   const rulesHash = await readRulesHash(db, campaignId);
   if (rulesHash === undefined) throw new Error(`campaign ${campaignId} is not in the database`);
   const compiled = (await matchersFor(db, [{ campaignId, rulesHash }])).get(campaignId);
   if (compiled === undefined) throw new Error(`campaign ${campaignId} has no attribution rules`);
   const siteLocality = compiled.siteLocalityBySource.get(sourceId) ?? null;
-  const rows: NewPostAttribution[] = [];
-  const attributedPosts = new Set<number>();
-  for (const post of posts) {
-    const { record } = post;
-    const input = attributionInputOf({ kind: record.kind, text: record.text, place: record.place, context: record.context, authorLocation: post.authorLocation, siteLocality });
-    for (const row of computeAttributions(compiled, { postId: post.postId, campaignId, kind: record.kind, deleted: false, rulesHash, input })) {
-      rows.push({ ...row, postCreatedAt: record.createdAt });
-      attributedPosts.add(post.postId);
-    }
-  }
-  await insertNewPostAttributions(db, rows);
-  return { attributed: attributedPosts.size, unattributed: posts.length - attributedPosts.size, changedPostIds: [...attributedPosts].sort((a, b) => a - b) };
+  return {
+    attribute(record, authorLocation) {
+      // The other path reads the stored form back: text and JSON as toPgJson cleaned them.
+      const input = attributionInputOf({
+        kind: record.kind,
+        text: record.text == null ? record.text : cleanString(record.text),
+        place: asStoredJson(record.place),
+        context: asStoredJson(record.context),
+        authorLocation,
+        siteLocality,
+      });
+      return matchLocalities(compiled, input).map((match) => ({ campaignId, postCreatedAt: record.createdAt, ...match }));
+    },
+  };
 }

@@ -1,11 +1,11 @@
 import type { PostRemoval, AuthorRecord, PostRecord } from '../domain/post.js';
 import { withTransaction, type Pool } from '../store/db.js';
-import { asStoredJson, cleanString } from '../store/json.js';
+import { insertNewPostAttributions, type NewPostAttribution } from '../store/attributions.js';
 import { tombstonePosts, upsertPosts, type StoreBatchResult, type UpsertPostsOptions } from '../store/posts.js';
 import type { RunKind } from '../store/runs.js';
 import { saveSourceCursor, type SourceCursor } from '../store/sources.js';
 import { markNewPostHoursDirty, markRollupHoursDirty } from '../analytics/rollups/mark-dirty.js';
-import { attributeNewPosts, attributeStoredPosts, type NewMatchedPost } from './attribute.js';
+import { attributeStoredPosts, newPostAttributor, type PendingAttribution } from './attribute.js';
 
 // The store step of the ingestion pipeline: everything one page changes commits in one transaction
 // (posts, their engagement snapshots and provenance, their locality attributions, removals, and the
@@ -22,7 +22,7 @@ export interface IngestBatch extends UpsertPostsOptions {
   pass?: RunKind;
 }
 
-export interface IngestBatchResult extends Omit<StoreBatchResult, 'newPosts' | 'authorLocations'> {
+export interface IngestBatchResult extends Omit<StoreBatchResult, 'newPosts'> {
   /** Posts purged to tombstones by this batch. */
   removed: number;
 }
@@ -33,51 +33,42 @@ export async function storeBatch(pool: Pool, batch: IngestBatch): Promise<Ingest
   // can lose only whole recent batches, each together with the cursor that covers it, so the next
   // pass fetches them again. Nothing is ever half-stored or skipped.
   return withTransaction(pool, { synchronousCommit: false }, async (tx) => {
-    const { newPosts, authorLocations, ...result } = await upsertPosts(tx, batch.posts, batch.authors, batch);
-
     // Attribution and rollup marks are steps of the same transaction: a stored post is never without
     // its localities, and the hours it counts in are marked for the rollup job. Posts new to the
-    // store (nearly all of them while collecting) are worked out from the records in hand; posts
-    // that changed or newly joined the campaign are read back, because other campaigns, overrides
-    // and earlier attributions may be involved.
-    const fresh = newMatchedPosts(newPosts, authorLocations);
+    // store (nearly all of them while collecting) are attributed from the records in hand, while
+    // PostgreSQL writes them; posts that changed or newly joined the campaign are read back, because
+    // other campaigns, overrides and earlier attributions may be involved.
+    const attributor = newPostAttributor(tx, batch.campaignId, batch.sourceId);
+    // Awaited below on every path; this only keeps a failure from being reported as unhandled first.
+    attributor.catch(() => {});
+    // Per match record: its attributions, or undefined when its author's stored location is unknown.
+    const pending = new Map<PostRecord, PendingAttribution[] | undefined>();
+    const { newPosts, ...result } = await upsertPosts(tx, batch.posts, batch.authors, batch, {
+      whileWritingPosts: async (authors) => {
+        const newPostAttributions = await attributor;
+        for (const record of batch.posts) {
+          if ((record.relation ?? 'match') !== 'match') continue;
+          const location = record.authorExternalId == null ? null : authors.locationOf(record.platform, record.authorExternalId);
+          pending.set(record, location === undefined ? undefined : newPostAttributions.attribute(record, location));
+        }
+      },
+    });
+    await attributor;
+
+    const fresh = newPosts.filter((post) => pending.has(post.record));
+    // A new post whose author the batch did not carry has its location only in the database.
+    const readBack = fresh.some((post) => pending.get(post.record) === undefined);
     const freshIds = new Set(newPosts.map((post) => post.id));
-    const others = result.attributablePostIds.filter((id) => !freshIds.has(id));
-    if (fresh === undefined) {
-      await attributeStoredPosts(tx, result.attributablePostIds);
-    } else {
-      await attributeNewPosts(tx, batch.campaignId, batch.sourceId, fresh);
-      await attributeStoredPosts(tx, others);
+    const others = readBack ? result.attributablePostIds : result.attributablePostIds.filter((id) => !freshIds.has(id));
+    if (!readBack) {
+      const rows: NewPostAttribution[] = fresh.flatMap((post) => pending.get(post.record)!.map((attribution) => ({ ...attribution, postId: post.id })));
+      await insertNewPostAttributions(tx, rows);
     }
+    await attributeStoredPosts(tx, others);
     const removed = await tombstonePosts(tx, batch.removed ?? []);
-    if (fresh === undefined) {
-      await markRollupHoursDirty(tx, [...result.attributablePostIds, ...removed]);
-    } else {
-      await markNewPostHoursDirty(tx, batch.campaignId, fresh.map((post) => post.record.createdAt));
-      await markRollupHoursDirty(tx, [...others, ...removed]);
-    }
+    if (!readBack) await markNewPostHoursDirty(tx, batch.campaignId, fresh.map((post) => post.record.createdAt));
+    await markRollupHoursDirty(tx, [...others, ...removed]);
     if (batch.cursor !== undefined) await saveSourceCursor(tx, batch.sourceId, batch.cursor, batch.pass);
     return { ...result, removed: removed.length };
   });
-}
-
-/**
- * The new posts that are the source's matches, as stored, with their authors' stored locations;
- * undefined when an author was not in the batch (the store then reads every post back, as its
- * location is only in the database).
- */
-function newMatchedPosts(newPosts: StoreBatchResult['newPosts'], authors: StoreBatchResult['authorLocations']): NewMatchedPost[] | undefined {
-  const fresh: NewMatchedPost[] = [];
-  for (const { id, record } of newPosts) {
-    if ((record.relation ?? 'match') !== 'match') continue;
-    const authorLocation = record.authorExternalId == null ? null : authors.locationOf(record.platform, record.authorExternalId);
-    if (authorLocation === undefined) return undefined;
-    fresh.push({
-      postId: id,
-      authorLocation,
-      // What attribution reads back on the other path is the stored form: cleaned text and JSON.
-      record: { ...record, text: record.text == null ? record.text : cleanString(record.text), place: asStoredJson(record.place), context: asStoredJson(record.context) },
-    });
-  }
-  return fresh;
 }

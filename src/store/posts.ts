@@ -183,8 +183,14 @@ export interface StoreBatchResult {
   attributablePostIds: number[];
   /** The posts stored for the first time, with the record each was made from. */
   newPosts: Array<{ id: number; record: PostRecord }>;
-  /** Every batch author's stored profile location. */
-  authorLocations: StoredAuthorLocations;
+}
+
+export interface UpsertPostsHooks {
+  /**
+   * CPU work to do while PostgreSQL writes the posts (after the authors are stored): the store
+   * step attributes new posts here instead of leaving the database idle while it does.
+   */
+  whileWritingPosts?: (authors: StoredAuthorLocations) => Promise<void>;
 }
 
 export interface UpsertPostsOptions {
@@ -195,11 +201,18 @@ export interface UpsertPostsOptions {
 }
 
 /** Writes authors, posts, provenance and an engagement snapshot for every new or changed post. */
-export async function upsertPosts(db: Queryable, posts: readonly PostRecord[], authors: readonly AuthorRecord[], options: UpsertPostsOptions): Promise<StoreBatchResult> {
+export async function upsertPosts(
+  db: Queryable,
+  posts: readonly PostRecord[],
+  authors: readonly AuthorRecord[],
+  options: UpsertPostsOptions,
+  hooks: UpsertPostsHooks = {},
+): Promise<StoreBatchResult> {
   const unique = lastPerKey(posts);
-  if (unique.length === 0) return { inserted: 0, updated: 0, unchanged: 0, changedPostIds: [], attributablePostIds: [], newPosts: [], authorLocations: new StoredAuthorLocations(new Map()) };
+  if (unique.length === 0) return { inserted: 0, updated: 0, unchanged: 0, changedPostIds: [], attributablePostIds: [], newPosts: [] };
 
-  const authorLocations = await upsertAuthors(db, authors);
+  // The authors statement is sent first; the posts' parameters are built while it runs.
+  const authorsStored = upsertAuthors(db, authors);
   const rows = unique.map((post) => ({
     platform: post.platform,
     external_id: post.externalId,
@@ -225,12 +238,11 @@ export async function upsertPosts(db: Queryable, posts: readonly PostRecord[], a
   }));
 
   const provenance = unique.map((post) => ({ platform: post.platform, external_id: post.externalId, relation: post.relation ?? 'match' }));
-  const result = await db.query<{ id: number; platform: Platform | null; external_id: string | null; inserted: boolean; written: boolean }>(UPSERT_POSTS, [
-    toPgJson(rows),
-    toPgJson(provenance),
-    options.sourceId,
-    options.campaignId,
-    options.runId ?? null,
+  const parameters = [toPgJson(rows), toPgJson(provenance), options.sourceId, options.campaignId, options.runId ?? null];
+  const authorLocations = await authorsStored;
+  const [result] = await Promise.all([
+    db.query<{ id: number; platform: Platform | null; external_id: string | null; inserted: boolean; written: boolean }>(UPSERT_POSTS, parameters),
+    hooks.whileWritingPosts?.(authorLocations),
   ]);
   const written = result.rows.filter((row) => row.written);
   const changedPostIds = written.map((row) => row.id);
@@ -239,7 +251,7 @@ export async function upsertPosts(db: Queryable, posts: readonly PostRecord[], a
   const byKey = new Map(unique.map((post) => [recordKey(post.platform, post.externalId), post]));
   const newPosts = written.filter((row) => row.inserted).map((row) => ({ id: row.id, record: byKey.get(recordKey(row.platform!, row.external_id!))! }));
 
-  return { inserted, updated: changedPostIds.length - inserted, unchanged: unique.length - changedPostIds.length, changedPostIds, attributablePostIds, newPosts, authorLocations };
+  return { inserted, updated: changedPostIds.length - inserted, unchanged: unique.length - changedPostIds.length, changedPostIds, attributablePostIds, newPosts };
 }
 
 // A tombstone keeps ids, times and the reason only: text, HTML, URL, place, context, author link and
