@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { ConfigError } from './errors.js';
 import { formatIssues } from './issues.js';
@@ -13,6 +14,41 @@ const url = (protocols: string[], example: string) =>
       return false;
     }
   }, { error: `is not a URL like ${example}` });
+
+/**
+ * Proxies trusted to say who the client is (X-Forwarded-For) and whether it used TLS
+ * (X-Forwarded-Proto) by default: a reverse proxy on this machine or a private network (a
+ * container network, a load balancer in the VPC). A client connecting directly from the internet
+ * cannot forge its address this way, so per-address login limits hold.
+ */
+export const DEFAULT_TRUSTED_PROXIES = ['loopback', 'linklocal', 'uniquelocal'];
+
+const PROXY_RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** An address, a CIDR range or one of proxy-addr's range names. */
+function isProxyAddress(entry: string): boolean {
+  if (PROXY_RANGE_NAMES.has(entry)) return true;
+  const [address = '', bits, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (bits === undefined) return true;
+  return /^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128);
+}
+
+/**
+ * TRUST_PROXY: "false" (no proxy: the socket's address is the client's), "true" (every hop: only
+ * behind a proxy that overwrites X-Forwarded-For), or a comma-separated list of
+ * addresses, CIDR ranges and the names loopback, linklocal, uniquelocal.
+ */
+const trustProxy = z
+  .string()
+  .trim()
+  .superRefine((value, ctx) => {
+    if (value === 'true' || value === 'false') return;
+    const bad = value.split(',').map((entry) => entry.trim()).filter((entry) => !isProxyAddress(entry));
+    if (bad.length > 0) ctx.addIssue({ code: 'custom', message: `is not true, false or a list of addresses, CIDR ranges, loopback, linklocal, uniquelocal (${bad.map((entry) => JSON.stringify(entry)).join(', ')} not understood)` });
+  })
+  .transform((value): boolean | string[] => (value === 'true' ? true : value === 'false' ? false : value.split(',').map((entry) => entry.trim())));
 
 const envSchema = z.object({
   DATABASE_URL: url(['postgres:', 'postgresql:'], 'postgres://127.0.0.1:5432/groundswell').default('postgres://127.0.0.1:5432/groundswell'),
@@ -35,6 +71,7 @@ const envSchema = z.object({
     .min(0, { error: 'is not a whole number of posts per day (0 or more)' })
     .default(20_000),
   HOST: z.string().min(1).default('127.0.0.1'),
+  TRUST_PROXY: trustProxy.default(DEFAULT_TRUSTED_PROXIES),
   PORT: z.coerce
     .number({ error: 'is not a port number' })
     .int({ error: 'is not a port number' })

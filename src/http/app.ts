@@ -3,6 +3,7 @@ import fastifyCookie from '@fastify/cookie';
 import fastifyRateLimit from '@fastify/rate-limit';
 import type { Queue } from 'bullmq';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions, type RawServerDefault } from 'fastify';
+import { DEFAULT_TRUSTED_PROXIES } from '../config/env.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { Redis } from '../runtime/redis.js';
@@ -33,7 +34,7 @@ export interface AppDependencies {
   auth?: Partial<AuthSettings>;
   /** Prometheus metrics served at /metrics (to a session or API token), with API latency. */
   metrics?: Metrics;
-  /** Which proxies may set X-Forwarded-For/-Proto (Fastify's trustProxy). Default true: behind one reverse proxy. */
+  /** Which proxies may set X-Forwarded-For/-Proto (Fastify's trustProxy; TRUST_PROXY). Default: loopback and private networks. */
   trustProxy?: FastifyServerOptions['trustProxy'];
   /** Demo mode: the data is simulated; GET /api/instance says so and the dashboard shows a banner. */
   demo?: boolean;
@@ -60,7 +61,7 @@ export const BODY_LIMIT_BYTES = 64 * 1024;
 /** Builds the HTTP app without listening: tests drive it with inject(), server.ts listens. */
 export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> {
   const options: FastifyServerOptions = {
-    trustProxy: deps.trustProxy ?? true,
+    trustProxy: deps.trustProxy ?? DEFAULT_TRUSTED_PROXIES,
     bodyLimit: BODY_LIMIT_BYTES,
     requestTimeout: 30_000,
   };

@@ -30,7 +30,7 @@ export async function startWebServer(config: AppConfig, pool: Pool, logger: Logg
       await ingestQueue.disconnect();
     });
     const metrics = createMetrics({ db: pool, queue: ingestQueue, rateBudget: new RateBudget(redis, { keyPrefix: rateBudgetPrefix(config.env.REDIS_PREFIX) }) });
-    const app = await buildApp({ db: pool, redis, redisPrefix: config.env.REDIS_PREFIX, ingestQueue, metrics, demo: config.demo ?? false, logger: logger.child({ component: 'web' }) });
+    const app = await buildApp({ db: pool, redis, redisPrefix: config.env.REDIS_PREFIX, trustProxy: config.env.TRUST_PROXY, ingestQueue, metrics, demo: config.demo ?? false, logger: logger.child({ component: 'web' }) });
     closer.add('http', () => app.close());
     const address = await app.listen({ host: config.env.HOST, port: config.env.PORT });
     const url = address.replace('[::1]', 'localhost').replace('0.0.0.0', '127.0.0.1');

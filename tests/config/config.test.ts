@@ -133,6 +133,14 @@ describe('environment', () => {
     expect(env.X_BEARER_TOKEN).toBeUndefined();
   });
 
+  it('reads TRUST_PROXY as true, false or a list of proxy addresses, trusting loopback and private networks by default', () => {
+    expect(parseEnvironment({}).TRUST_PROXY).toEqual(['loopback', 'linklocal', 'uniquelocal']);
+    expect(parseEnvironment({ TRUST_PROXY: 'false' }).TRUST_PROXY).toBe(false);
+    expect(parseEnvironment({ TRUST_PROXY: 'true' }).TRUST_PROXY).toBe(true);
+    expect(parseEnvironment({ TRUST_PROXY: '10.0.0.0/8, 192.0.2.7,::1,loopback' }).TRUST_PROXY).toEqual(['10.0.0.0/8', '192.0.2.7', '::1', 'loopback']);
+    expect(() => parseEnvironment({ TRUST_PROXY: '10.0.0.0/33,nginx' })).toThrow('TRUST_PROXY: "10.0.0.0/33,nginx" is not true, false or a list of addresses, CIDR ranges, loopback, linklocal, uniquelocal ("10.0.0.0/33", "nginx" not understood)');
+  });
+
   it('names the variable and never prints a secret value', () => {
     const secret = 'AAAA-super-secret-token';
     let message = '';

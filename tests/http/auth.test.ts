@@ -244,6 +244,23 @@ describe('login rate limiting', () => {
     expect((await attempt(PASSWORD, '203.0.113.7', 'admin@example.org')).statusCode).toBe(200);
   });
 
+  it('does not let a client on the internet pick its own address with X-Forwarded-For', async () => {
+    await addUser(api.db.pool, 'forger@example.org', 'viewer');
+    const statuses: number[] = [];
+    for (let i = 0; i < 11; i += 1) {
+      const response = await api.app.inject({
+        method: 'POST',
+        url: '/api/session',
+        payload: { email: 'forger@example.org', password: 'guess' },
+        remoteAddress: '203.0.113.99',
+        headers: { 'x-forwarded-for': `198.51.100.${i + 1}` },
+      });
+      statuses.push(response.statusCode);
+    }
+    expect(statuses.slice(0, 10).every((status) => status === 401)).toBe(true);
+    expect(statuses[10]).toBe(429);
+  });
+
   it('caps attempts on one email from many addresses', async () => {
     await addUser(api.db.pool, 'sprayed@example.org', 'viewer');
     const statuses: number[] = [];
