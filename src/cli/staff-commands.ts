@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { hashPassword, MIN_PASSWORD_LENGTH } from '../http/auth/passwords.js';
 import { hashToken, newApiToken } from '../http/auth/tokens.js';
 import { email, password } from '../http/params.js';
-import { createApiToken } from '../store/api-tokens.js';
+import { createApiToken, listApiTokens, revokeApiToken, type ApiTokenListing } from '../store/api-tokens.js';
 import { checkDatabaseReachable, createPool, type Pool } from '../store/db.js';
 import { pendingMigrations } from '../store/migrate.js';
 import { createUser, findUserByEmail, ROLES } from '../store/users.js';
@@ -11,8 +11,8 @@ import { UsageError } from './fail.js';
 import { readNewPassword } from './read-password.js';
 import { bootstrap, type GlobalOptions } from './services.js';
 
-// `groundswell user add` and `groundswell token create`: staff accounts and read-only API tokens,
-// for the first admin (before anyone can sign in to the dashboard) and for scripts.
+// `groundswell user add` and `groundswell token create|list|revoke`: staff accounts and read-only
+// API tokens, for the first admin (before anyone can sign in to the dashboard) and for scripts.
 
 function parseOption<S extends z.ZodType>(flag: string, schema: S, value: unknown, options: { secret?: boolean } = {}): z.output<S> {
   const result = schema.safeParse(value);
@@ -61,6 +61,35 @@ export async function runTokenCreate(options: GlobalOptions, flags: { email: str
   });
 }
 
+const tokenId = z.coerce.number({ error: 'is not a token id (see `groundswell token list`)' }).int({ error: 'is not a token id (see `groundswell token list`)' }).positive({ error: 'is not a token id (see `groundswell token list`)' });
+
+const day = (at: Date | null) => (at === null ? '-' : at.toISOString().slice(0, 16).replace('T', ' '));
+
+function describeToken(token: ApiTokenListing): string {
+  const status = token.revokedAt ? `revoked ${day(token.revokedAt)}` : 'live';
+  return `${token.id}\t${token.email}\t${JSON.stringify(token.name)}\tcreated ${day(token.createdAt)}\tlast used ${day(token.lastUsedAt)}\t${status}`;
+}
+
+export async function runTokenList(options: GlobalOptions, flags: { email?: string }): Promise<void> {
+  const userEmail = flags.email === undefined ? undefined : parseOption('--email', email(), flags.email);
+  await withDatabase(options, async (pool) => {
+    const user = userEmail === undefined ? undefined : await findUserByEmail(pool, userEmail);
+    if (userEmail !== undefined && !user) throw new UsageError(`there is no user with the email ${userEmail}`);
+    const tokens = await listApiTokens(pool, user ? { userId: user.id } : {});
+    process.stderr.write(tokens.length === 0 ? 'no API tokens\n' : 'id\tuser\tname\tcreated (UTC)\tlast used (UTC)\tstatus\n');
+    for (const token of tokens) process.stdout.write(`${describeToken(token)}\n`);
+  });
+}
+
+export async function runTokenRevoke(options: GlobalOptions, flags: { id: string }): Promise<void> {
+  const id = parseOption('--id', tokenId, flags.id);
+  await withDatabase(options, async (pool) => {
+    const token = await revokeApiToken(pool, id);
+    if (!token) throw new UsageError(`there is no API token ${id} (see \`groundswell token list\`)`);
+    process.stdout.write(`revoked token ${token.id} "${token.name}" of ${token.email}; it no longer works\n`);
+  });
+}
+
 export function registerStaffCommands(program: Command, globals: () => GlobalOptions): void {
   const user = program.command('user').description('staff accounts for the dashboard');
   user
@@ -77,4 +106,14 @@ export function registerStaffCommands(program: Command, globals: () => GlobalOpt
     .requiredOption('--email <email>', 'the user the token acts as')
     .requiredOption('--name <name>', 'what the token is for, e.g. "weekly export"')
     .action((flags: { email: string; name: string }) => runTokenCreate(globals(), flags));
+  token
+    .command('list')
+    .description('list API tokens (never the tokens themselves): id, user, name, created, last used, revoked')
+    .option('--email <email>', 'only this user’s tokens')
+    .action((flags: { email?: string }) => runTokenList(globals(), flags));
+  token
+    .command('revoke')
+    .description('revoke an API token at once, e.g. one that leaked')
+    .requiredOption('--id <id>', 'the token’s id, from `groundswell token list`')
+    .action((flags: { id: string }) => runTokenRevoke(globals(), flags));
 }

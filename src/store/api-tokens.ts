@@ -44,3 +44,57 @@ export async function findApiTokenHolder(db: Queryable, tokenHash: string): Prom
   const row = rows[0];
   return row ? { tokenId: row.token_id, tokenName: row.token_name, user: { id: row.user_id, email: row.email, role: row.role } } : undefined;
 }
+
+export interface ApiTokenListing extends ApiTokenRecord {
+  email: string;
+  lastUsedAt: Date | null;
+  revokedAt: Date | null;
+}
+
+interface ApiTokenListingRow {
+  id: number;
+  user_id: number;
+  name: string;
+  created_at: Date;
+  email: string;
+  last_used_at: Date | null;
+  revoked_at: Date | null;
+}
+
+const toListing = (row: ApiTokenListingRow): ApiTokenListing => ({
+  id: row.id,
+  userId: row.user_id,
+  name: row.name,
+  createdAt: row.created_at,
+  email: row.email,
+  lastUsedAt: row.last_used_at,
+  revokedAt: row.revoked_at,
+});
+
+/** Every token (revoked ones too, so a leak can be traced), oldest first; only one user's when given. */
+export async function listApiTokens(db: Queryable, filter: { userId?: number } = {}): Promise<ApiTokenListing[]> {
+  const { rows } = await db.query<ApiTokenListingRow>(
+    `SELECT t.id, t.user_id, t.name, t.created_at, u.email, t.last_used_at, t.revoked_at
+     FROM api_tokens t JOIN users u ON u.id = t.user_id
+     WHERE $1::bigint IS NULL OR t.user_id = $1
+     ORDER BY t.id`,
+    [filter.userId ?? null],
+  );
+  return rows.map(toListing);
+}
+
+/**
+ * Revokes a token: it stops working at once (every request looks it up). Returns it as it now is,
+ * revoked when it already was (the first revocation time is kept); undefined when there is no such token.
+ */
+export async function revokeApiToken(db: Queryable, tokenId: number): Promise<ApiTokenListing | undefined> {
+  const { rows } = await db.query<ApiTokenListingRow>(
+    `WITH revoked AS (
+       UPDATE api_tokens SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1
+       RETURNING id, user_id, name, created_at, last_used_at, revoked_at
+     )
+     SELECT r.*, u.email FROM revoked r JOIN users u ON u.id = r.user_id`,
+    [tokenId],
+  );
+  return rows[0] ? toListing(rows[0]) : undefined;
+}
