@@ -38,3 +38,12 @@ export async function overridePostLocalities(
   );
   return { postId: override.postId, campaignId: override.campaignId, localityIds, note: override.note, setBy: override.setBy, setAt: rows[0]!.set_at };
 }
+
+/**
+ * Removes a post's override in a campaign; returns whether there was one. The caller attributes the
+ * post again by the rules in the same transaction (the override's rows are still in place until then).
+ */
+export async function removePostLocalityOverride(tx: Queryable, override: { campaignId: number; postId: number }): Promise<boolean> {
+  const { rowCount } = await tx.query(`DELETE FROM attribution_overrides WHERE campaign_id = $1 AND post_id = $2`, [override.campaignId, override.postId]);
+  return (rowCount ?? 0) > 0;
+}

@@ -245,6 +245,33 @@ describe('the admin page', () => {
     expect(launches.items.find((launch) => launch.slug === 'summer-event')).toMatchObject({ at: '2026-07-01T09:00:00.000Z', managedBy: 'dashboard' });
     await page.screenshot({ path: join(ARTIFACTS, 'dashboard-admin.png'), fullPage: true });
 
+    // Set a post's localities by hand, then hand it back to the rules.
+    interface Listed { id: number; text: string | null; localities: string[]; localityOverride: boolean }
+    const postById = async (id: number) => (await apiJson<{ items: Listed[] }>(page, '/api/campaigns/hsm/posts?limit=200')).items.find((post) => post.id === id)!;
+    const target = (await apiJson<{ items: Listed[] }>(page, '/api/campaigns/hsm/posts?limit=200')).items.find((post) => (post.text ?? '').split(' ').length > 3 && !post.localityOverride)!;
+    const findTarget = async () => {
+      await page.fill('#admin-override input[name=q]', target.text!.split(' ').slice(0, 4).join(' '));
+      await page.click('#admin-override form:has(input[name=q]) button[type=submit]');
+      return page.locator(`#admin-override .post-override[data-post-id="${target.id}"]`);
+    };
+    let card = await findTarget();
+    await card.waitFor();
+    const wanted = target.localities.includes('oldham') ? 'tameside' : 'oldham';
+    for (const box of await card.locator('input[type=checkbox]').all()) await box.setChecked((await box.getAttribute('name')) === `locality-${wanted}`);
+    await card.locator('button', { hasText: 'Set localities' }).click();
+    await card.locator('.form-message', { hasText: 'Saved.' }).waitFor();
+    expect(await postById(target.id)).toMatchObject({ localities: [wanted], localityOverride: true });
+    card = await findTarget();
+    await card.locator('.note', { hasText: '(set by hand)' }).waitFor();
+    await card.locator('button', { hasText: 'Back to the automatic localities' }).click();
+    await card.locator('.form-message', { hasText: 'Saved.' }).waitFor();
+    // The seeded attributions are made up; what the rules say instead is the API tests' business.
+    expect(await postById(target.id)).toMatchObject({ localityOverride: false });
+    card = await findTarget();
+    // The search answers with a fresh card; until then the old one (set by hand) is still shown.
+    await expect.poll(async () => (await card.locator('.note').allInnerTexts()).join(' '), { timeout: 15_000 }).not.toContain('(set by hand)');
+    expect(await card.locator('button', { hasText: 'Back to the automatic localities' }).count()).toBe(0);
+
     const viewer = await signedIn('viewer@example.org', '#/admin?campaign=hsm');
     await viewer.page.locator('.refusal').waitFor();
     expect(await viewer.page.locator('.refusal').innerText()).toMatch(/needs an admin account.*viewer@example\.org/);

@@ -318,6 +318,29 @@ describe("overriding a post's localities", () => {
     expect((await get('/api/campaigns/hsm/posts?locality=unattributed')).json<{ items: { id: number }[] }>().items.map((p) => p.id)).toContain(postId);
   });
 
+  it('an admin removes an override: the rules attribute the post again at once, and the hours are marked', async () => {
+    const postId = seeded.posts.get(2)!;
+    await api.db.pool.query(`UPDATE posts SET text = 'Walking group in Bramhall tonight #RSAhealth' WHERE id = $1`, [postId]);
+    expect((await send('PUT', `/api/campaigns/hsm/posts/${postId}/localities`, { localities: ['oldham'] })).statusCode).toBe(200);
+    expect((await send('DELETE', `/api/campaigns/hsm/posts/${postId}/localities`, undefined, viewer)).statusCode).toBe(403);
+    await api.db.pool.query('DELETE FROM analytics_rollup_dirty_hours');
+
+    const removed = await send('DELETE', `/api/campaigns/hsm/posts/${postId}/localities`);
+    expect(removed.statusCode).toBe(200);
+    expect(removed.json()).toEqual({ postId, localities: ['stockport'] });
+    expect((await api.db.pool.query('SELECT 1 FROM attribution_overrides WHERE post_id = $1', [postId])).rowCount).toBe(0);
+    const rows = await api.db.pool.query('SELECT locality_id, rule, is_override FROM locality_attributions WHERE post_id = $1', [postId]);
+    expect(rows.rows).toEqual([{ locality_id: seeded.localities.stockport, rule: 'place-name', is_override: false }]);
+    expect((await api.db.pool.query('SELECT count(*)::int AS n FROM analytics_rollup_dirty_hours')).rows[0].n).toBeGreaterThan(0);
+    expect((await get('/api/campaigns/hsm/posts?locality=stockport')).json().items).toEqual(
+      expect.arrayContaining([expect.objectContaining({ id: postId, localities: ['stockport'], localityOverride: false })]),
+    );
+
+    const again = await send('DELETE', `/api/campaigns/hsm/posts/${postId}/localities`);
+    expect(again.statusCode).toBe(404);
+    expect(again.json().error.message).toContain(`An override of post ${postId} in campaign "hsm" does not exist`);
+  });
+
   it('names an unknown locality, 404s a post outside the campaign, and needs an admin', async () => {
     const postId = seeded.posts.get(3)!;
     expectBadParameter(await send('PUT', `/api/campaigns/hsm/posts/${postId}/localities`, { localities: ['oldham', 'salford'] }), 'localities[1]', /"salford" is not a locality/);

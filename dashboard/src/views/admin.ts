@@ -131,6 +131,14 @@ export const adminView: ViewFactory = (root, session: Session): MountedView => {
               field('Why (optional)', input('note')),
               el('button', { type: 'submit' }, 'Set localities'),
             ),
+            ...(post.localityOverride
+              ? [
+                  form(
+                    () => api.delete(`${campaignPath}/posts/${post.id}/localities`),
+                    el('button', { type: 'submit' }, 'Back to the automatic localities'),
+                  ),
+                ]
+              : []),
           ),
         ),
       );

@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { POST_KINDS, type PostKind } from '../../domain/post.js';
 import { markRollupHoursDirty } from '../../analytics/rollups/mark-dirty.js';
-import { overridePostLocalities } from '../../store/attribution-overrides.js';
+import { overridePostLocalities, removePostLocalityOverride } from '../../store/attribution-overrides.js';
+import { attributeStoredPosts } from '../../ingestion/attribute.js';
+import { readAttributions } from '../../store/attributions.js';
 import { localityIdsBySlug } from '../../store/campaign-catalog.js';
 import { withTransaction } from '../../store/db.js';
 import { isCampaignPost, queryPosts, type PostPosition } from '../../store/posts-query.js';
@@ -146,6 +148,30 @@ export const postRoutes = [
       });
       request.log.info({ campaign: campaign.slug, postId: params.id, localities: body.localities }, 'post localities overridden');
       return { postId: override.postId, localities: [...new Set(body.localities)].sort(), note: override.note, setBy: override.setBy, setAt: override.setAt };
+    },
+  }),
+
+  defineRoute({
+    method: 'DELETE',
+    path: '/api/campaigns/:campaign/posts/:id/localities',
+    tag: 'posts',
+    summary: "Remove a post's locality override: its localities come from the rules again",
+    description: 'The post is attributed by the campaign’s rules at once; 404 when the post has no override.',
+    access: 'admin',
+    params: campaignParams.extend({ id: id() }),
+    response: z.object({ postId: z.number().int(), localities: z.array(z.string()) }),
+    async handler({ params, services, request }) {
+      const campaign = await requireCampaign(services.db, params.campaign);
+      if (!(await isCampaignPost(services.db, campaign.id, params.id))) throw notFound(`The post ${params.id} in campaign "${campaign.slug}"`);
+      const localities = await withTransaction(services.db, async (tx) => {
+        if (!(await removePostLocalityOverride(tx, { campaignId: campaign.id, postId: params.id }))) return undefined;
+        await attributeStoredPosts(tx, [params.id]);
+        await markRollupHoursDirty(tx, [params.id]);
+        return (await readAttributions(tx, [params.id])).filter((a) => a.campaignId === campaign.id).map((a) => a.locality);
+      });
+      if (localities === undefined) throw notFound(`An override of post ${params.id} in campaign "${campaign.slug}"`);
+      request.log.info({ campaign: campaign.slug, postId: params.id, localities }, 'post locality override removed');
+      return { postId: params.id, localities };
     },
   }),
 ];
