@@ -26,7 +26,7 @@ beforeAll(async () => {
   await ensureDatabaseExists(databaseUrl);
   await migrate(databaseUrl);
   pool = createPool(databaseUrl, { max: 3, applicationName: 'fault-suite-observer' });
-  fakes = await CampaignFakes.start({ seed: 'postgres-restart', tweets: 1_800, comments: 800, pageDelayMs: 120 });
+  fakes = await CampaignFakes.start({ seed: 'postgres-restart', tweets: 1_800, comments: 800, pageDelayMs: PAGE_DELAY_MS });
 });
 afterAll(async () => {
   for (const worker of workers) await worker.kill();
@@ -45,14 +45,17 @@ async function waitUntil(what: string, check: () => Promise<boolean>, timeoutMs:
   }
 }
 
-const bothPaging = async () => {
-  const state = await readStoredState(pool);
-  return 'pass' in state.xCursor && 'pass' in state.siteCursor;
-};
-const anyPaging = async () => {
-  const state = await readStoredState(pool);
-  return 'pass' in state.xCursor || 'pass' in state.siteCursor;
-};
+const PAGE_DELAY_MS = 120;
+/** While a burst is waited for, pages come slowly enough that a pass stays in flight for seconds. */
+const SLOW_PAGE_DELAY_MS = 400;
+
+/** Which of the two sources are in the middle of a pass (a page position in their cursor): one cheap query, polled. */
+async function sourcesPaging(): Promise<number> {
+  const { rows } = await pool.query<{ paging: number }>(`SELECT count(*) FILTER (WHERE cursor ? 'pass')::int AS paging FROM sources WHERE slug = ANY($1)`, [[X_SOURCE, SITE_SOURCE]]);
+  return rows[0]?.paging ?? 0;
+}
+const bothPaging = async () => (await sourcesPaging()) === 2;
+const anyPaging = async () => (await sourcesPaging()) > 0;
 
 describe('PostgreSQL restarted in the middle of a run', () => {
   it('the worker rides out a crash and a restart: failed jobs are retried, no page is half-written, nothing is lost', async () => {
@@ -67,6 +70,9 @@ describe('PostgreSQL restarted in the middle of a run', () => {
 
     for (const mode of ['immediate', 'fast'] as const) {
       // A fresh burst on both fakes, so both sources are paging at the same moment when PostgreSQL goes.
+      // Slow pages keep each pass in flight for seconds: a busy machine could otherwise finish the
+      // whole burst between two looks.
+      fakes.setPageDelay(SLOW_PAGE_DELAY_MS);
       fakes.addActivity(20, { tweets: 40, comments: 30 });
       // Both sources in flight is the sharpest case; on a busy machine their passes may not overlap,
       // so after a while one source in flight will do.
@@ -74,6 +80,7 @@ describe('PostgreSQL restarted in the middle of a run', () => {
       const failedBefore = logs.filter((l) => l.json?.msg === 'ingestion job failed').length;
       await pg.stop(mode);
       const downAt = Date.now();
+      fakes.setPageDelay(PAGE_DELAY_MS);
       await sleep(3_000);
       await pg.start();
       const downMs = Date.now() - downAt;
