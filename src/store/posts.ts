@@ -248,8 +248,8 @@ export async function upsertPosts(
   const changedPostIds = written.map((row) => row.id);
   const inserted = written.filter((row) => row.inserted).length;
   const attributablePostIds = [...new Set(result.rows.map((row) => row.id))];
-  const byKey = new Map(unique.map((post) => [recordKey(post.platform, post.externalId), post]));
-  const newPosts = written.filter((row) => row.inserted).map((row) => ({ id: row.id, record: byKey.get(recordKey(row.platform!, row.external_id!))! }));
+  const recordsByKey = new Map(unique.map((post) => [recordKey(post.platform, post.externalId), post]));
+  const newPosts = written.filter((row) => row.inserted).map((row) => ({ id: row.id, record: recordsByKey.get(recordKey(row.platform!, row.external_id!))! }));
 
   return { inserted, updated: changedPostIds.length - inserted, unchanged: unique.length - changedPostIds.length, changedPostIds, attributablePostIds, newPosts };
 }

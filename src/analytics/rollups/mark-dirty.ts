@@ -11,32 +11,29 @@ import { utcHour } from '../counting-rules.js';
 export type RollupChange = 'posts' | 'metrics';
 
 // Marks are plain inserts (no unique key, no ON CONFLICT), so two ingestion transactions marking the
-// same hour never wait on each other.
-const MARK_POSTS_CHANGED = `
+// same hour never wait on each other. Each change marks the hour of every changed post (with the
+// scope the change affects there) and the accrual hours of the snapshots it touches.
+const markChangedPosts = (postHourScope: string, accrualSnapshots: string) => `
   INSERT INTO analytics_rollup_dirty_hours (campaign_id, hour, scope)
   SELECT DISTINCT ps.campaign_id, post_hour.hour, post_hour.scope
   FROM post_sources ps
   JOIN posts p ON p.id = ps.post_id
   CROSS JOIN LATERAL (
-    SELECT ${utcHour('p.created_at')} AS hour, 'members' AS scope
+    SELECT ${utcHour('p.created_at')} AS hour, '${postHourScope}' AS scope
     UNION
-    SELECT ${utcHour('s.captured_at')}, 'accrual' FROM engagement_snapshots s WHERE s.post_id = p.id
+    ${accrualSnapshots}
   ) post_hour
   WHERE ps.post_id = ANY($1::bigint[]) AND ps.relation = 'match'`;
 
+// Anything about which posts count where: their own hour's members, and every snapshot's accrual.
+const MARK_POSTS_CHANGED = markChangedPosts('members', `SELECT ${utcHour('s.captured_at')}, 'accrual' FROM engagement_snapshots s WHERE s.post_id = p.id`);
+
 // A metrics change moves the engagement of the post's own hour (and its first-sight accrual credit)
 // and the accrual of the hour of its newest snapshot, the one just taken.
-const MARK_METRICS_CHANGED = `
-  INSERT INTO analytics_rollup_dirty_hours (campaign_id, hour, scope)
-  SELECT DISTINCT ps.campaign_id, post_hour.hour, post_hour.scope
-  FROM post_sources ps
-  JOIN posts p ON p.id = ps.post_id
-  CROSS JOIN LATERAL (
-    SELECT ${utcHour('p.created_at')} AS hour, 'engagement' AS scope
-    UNION
-    (SELECT ${utcHour('s.captured_at')}, 'accrual' FROM engagement_snapshots s WHERE s.post_id = p.id ORDER BY s.captured_at DESC LIMIT 1)
-  ) post_hour
-  WHERE ps.post_id = ANY($1::bigint[]) AND ps.relation = 'match'`;
+const MARK_METRICS_CHANGED = markChangedPosts(
+  'engagement',
+  `(SELECT ${utcHour('s.captured_at')}, 'accrual' FROM engagement_snapshots s WHERE s.post_id = p.id ORDER BY s.captured_at DESC LIMIT 1)`,
+);
 
 /**
  * Marks the rollup hours of these posts stale. Call it inside the transaction that changed them,
