@@ -26,7 +26,6 @@ export const JOB_PAYLOADS = {
 } as const;
 
 export type JobName = keyof typeof JOB_PAYLOADS;
-export const JOB_NAMES = Object.keys(JOB_PAYLOADS) as JobName[];
 export type SourceJobData = z.output<typeof sourceJob>;
 export type CampaignJobData = z.output<typeof campaignJob>;
 /** What any job carries; each handler parses its own shape with JOB_PAYLOADS. */

@@ -107,5 +107,3 @@ export function field(label: string, control: HTMLElement, hint?: string): HTMLL
   return el('label', { className: 'field' }, el('span', { className: 'field-label' }, label), control, hint ? el('span', { className: 'hint' }, hint) : null);
 }
 
-let idCounter = 0;
-export const uniqueId = (prefix: string) => `${prefix}-${(idCounter += 1)}`;

@@ -32,11 +32,9 @@ export interface SourceCollector {
   fetchPage(cursor: SourceCursor, signal: AbortSignal): Promise<CollectedPage>;
 }
 
-/** What kind of pass to run, and for a backfill, over which window. */
+/** What kind of pass to run (a backfill's window is planned by `planSourceBackfill`). */
 export interface PassRequest {
   kind: RunKind;
-  since?: Date;
-  until?: Date;
 }
 
 /** Builds the collector for one pass of a source; undefined when this kind of source has no such pass. */

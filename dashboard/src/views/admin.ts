@@ -1,4 +1,4 @@
-import { api, apiPath, ApiError, messageOf } from '../api.js';
+import { api, apiPath, messageOf } from '../api.js';
 import type { CampaignDetail, Launch, PostItem, Session, User } from '../api-types.js';
 import { dataTable, type Column } from '../data-table.js';
 import { button, el, field, select } from '../dom.js';
@@ -10,11 +10,6 @@ import type { MountedView, ViewFactory } from './view.js';
 // Admin: launches added here (those from the config file follow the file), a post's localities set by
 // hand, and staff accounts. The server checks the role on every request; this page only avoids
 // offering what a viewer could not do.
-
-function describeError(error: unknown): string {
-  if (error instanceof ApiError && error.parameter) return `${error.message}`;
-  return messageOf(error);
-}
 
 function form(onSubmit: (form: HTMLFormElement) => Promise<void>, ...children: HTMLElement[]): HTMLFormElement {
   const message = el('p', { className: 'form-message', role: 'status' });
@@ -28,7 +23,7 @@ function form(onSubmit: (form: HTMLFormElement) => Promise<void>, ...children: H
         message.textContent = 'Saved.';
       },
       (error: unknown) => {
-        message.textContent = describeError(error);
+        message.textContent = messageOf(error);
         message.classList.add('error');
       },
     );
@@ -81,7 +76,7 @@ export const adminView: ViewFactory = (root, session: Session): MountedView => {
         ),
         button('Delete this launch', () => {
           if (!window.confirm(`Delete the launch “${launch.title}”? Collected posts are kept.`)) return;
-          api.delete(`${base}/${encodeURIComponent(launch.slug)}`).then(reload, (error: unknown) => window.alert(describeError(error)));
+          api.delete(`${base}/${encodeURIComponent(launch.slug)}`).then(reload, (error: unknown) => window.alert(messageOf(error)));
         }, { className: 'danger' }),
       );
     };
@@ -167,8 +162,8 @@ export const adminView: ViewFactory = (root, session: Session): MountedView => {
           el(
             'span',
             { className: 'row-actions' },
-            button(u.role === 'admin' ? 'Make viewer' : 'Make admin', () => void api.patch(`/api/users/${u.id}`, { role: u.role === 'admin' ? 'viewer' : 'admin' }).then(reload, (e: unknown) => window.alert(describeError(e)))),
-            button(u.disabledAt ? 'Enable' : 'Disable', () => void api.patch(`/api/users/${u.id}`, { disabled: !u.disabledAt }).then(reload, (e: unknown) => window.alert(describeError(e)))),
+            button(u.role === 'admin' ? 'Make viewer' : 'Make admin', () => void api.patch(`/api/users/${u.id}`, { role: u.role === 'admin' ? 'viewer' : 'admin' }).then(reload, (e: unknown) => window.alert(messageOf(e)))),
+            button(u.disabledAt ? 'Enable' : 'Disable', () => void api.patch(`/api/users/${u.id}`, { disabled: !u.disabledAt }).then(reload, (e: unknown) => window.alert(messageOf(e)))),
           ),
       },
     ];

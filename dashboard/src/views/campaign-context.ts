@@ -72,7 +72,7 @@ export function windowSelect(route: Route, before: number, after: number): HTMLE
   return field('Window', control);
 }
 
-export function bucketSelect(route: Route, requested: string | undefined, used: string | undefined, clamped: boolean): HTMLElement {
+export function bucketSelect(route: Route, requested: string | undefined): HTMLElement {
   const control = select(
     [
       { value: '', label: 'Automatic' },
@@ -83,8 +83,7 @@ export function bucketSelect(route: Route, requested: string | undefined, used: 
     { name: 'bucket', data: { filter: 'bucket' } },
   );
   control.addEventListener('change', () => navigate(withFilters(route, { bucket: control.value || undefined })));
-  const hint = clamped ? `Hourly is too fine for this window: shown by ${used ?? 'day'}.` : used ? `Shown by ${used}.` : undefined;
-  return field('Bucket', control, hint);
+  return field('Bucket', control);
 }
 
 export function cumulativeToggle(route: Route): HTMLElement {

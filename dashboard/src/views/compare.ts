@@ -50,7 +50,7 @@ export const compareView: ViewFactory = (root): MountedView => {
     const measureControl = select(MEASURES.map((value) => ({ value, label: MEASURE_LABELS[value] })), measure, { name: 'metric', data: { filter: 'metric' } });
     measureControl.addEventListener('change', () => navigate(withFilters(filterRoute, { metric: measureControl.value })));
     filters.replaceChildren(
-      filterBar(campaignSelect(context, filterRoute, ['launches']), field('Measure', measureControl), windowSelect(filterRoute, before, after), bucketSelect(filterRoute, bucket, undefined, false), cumulativeToggle(filterRoute)),
+      filterBar(campaignSelect(context, filterRoute, ['launches']), field('Measure', measureControl), windowSelect(filterRoute, before, after), bucketSelect(filterRoute, bucket), cumulativeToggle(filterRoute)),
     );
     picker.replaceChildren(
       el('legend', {}, `Launches (up to ${MAX_COMPARED})`),

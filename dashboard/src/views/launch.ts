@@ -232,7 +232,7 @@ export const launchView: ViewFactory = (root): MountedView => {
         field('Locality', localityControl),
         field('Source', sourceControl),
         windowSelect(filterRoute, before, after),
-        bucketSelect(filterRoute, bucket, undefined, false),
+        bucketSelect(filterRoute, bucket),
         cumulativeToggle(filterRoute),
       ),
     );

@@ -20,4 +20,3 @@ export function cumulative(points: readonly Point[]): Point[] {
   });
 }
 
-export const sumOf = (points: readonly Point[]): number => points.reduce((total, point) => total + point.y, 0);
