@@ -1,6 +1,7 @@
 import type { Queue } from 'bullmq';
 import type { CollectorRegistry } from '../src/ingestion/collector.js';
 import type { Logger } from '../src/observability/logger.js';
+import { siteSourceSettings } from '../src/sources/site-comment/source-settings.js';
 import type { SourceRow } from '../src/store/sources.js';
 import { JOB_RETENTION, RETRY_POLICY, type IngestJobData, type IngestJobName, type JobName } from './queues.js';
 
@@ -15,8 +16,6 @@ export const COMPLIANCE_EVERY_MS = 60 * MINUTE;
 export const ROLLUPS_EVERY_MS = MINUTE;
 /** How often campaigns are checked for changed locality rules. */
 export const REATTRIBUTE_EVERY_MS = 5 * MINUTE;
-/** A site's reconciliation sweep, unless its config says otherwise. */
-export const DEFAULT_SWEEP_EVERY_MS = 24 * 60 * MINUTE;
 
 export interface ScheduleSummary {
   /** Sources with an incremental schedule. */
@@ -50,9 +49,7 @@ function wantedSchedulers(sources: readonly SourceRow[], collectors: CollectorRe
     wanted.push({ id: schedulerId(source), everyMs: source.everyMs, name: 'incremental', data });
     summary.scheduled.push(source.slug);
     if (collectors.create(source, { kind: 'sweep' })) {
-      const sweep = source.settings.sweep as { every?: unknown } | undefined;
-      const everyMs = typeof sweep?.every === 'number' && sweep.every > 0 ? sweep.every : DEFAULT_SWEEP_EVERY_MS;
-      wanted.push({ id: `sweep:${source.slug}`, everyMs, name: 'sweep', data });
+      wanted.push({ id: `sweep:${source.slug}`, everyMs: siteSourceSettings(source).sweep.everyMs, name: 'sweep', data });
     }
     if (source.kind === 'x-search') xCampaigns.set(source.campaignId, source.campaignSlug);
   }

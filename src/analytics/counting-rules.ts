@@ -17,6 +17,10 @@ export const ALL_SOURCES = 0;
 /** A post's engagement, from a `posts` row aliased `p`. */
 export const POST_ENGAGEMENT_SQL = `(p.like_count + p.repost_count + p.reply_count + p.quote_count + (p.kind = 'comment')::int)::bigint`;
 
+/** The engagement a snapshot row (aliased as given) recorded: accrual is measured between snapshots. */
+export const SNAPSHOT_ENGAGEMENT_SQL = (snapshot: string) =>
+  `(${snapshot}.like_count + ${snapshot}.repost_count + ${snapshot}.reply_count + ${snapshot}.quote_count)`;
+
 /** The UTC hour an instant falls in (independent of the session's TimeZone setting). */
 export const utcHour = (expression: string) => `date_trunc('hour', ${expression}, 'UTC')`;
 

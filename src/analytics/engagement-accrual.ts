@@ -1,6 +1,6 @@
 import { cumulative, planLaunchWindow, zeroFilled, type AnalyticsRequest, type LaunchWindow, type Point } from '../domain/launch/index.js';
 import type { Queryable } from '../store/db.js';
-import { ALL_LOCALITIES, POST_ENGAGEMENT_SQL, UNATTRIBUTED_LOCALITY } from './counting-rules.js';
+import { ALL_LOCALITIES, POST_ENGAGEMENT_SQL, SNAPSHOT_ENGAGEMENT_SQL, UNATTRIBUTED_LOCALITY } from './counting-rules.js';
 import { bucketInfo, readBucketRows, resolveSeriesRequest, windowInfo, type BucketInfo, type SeriesOptions, type WindowInfo } from './launch-series.js';
 import type { ResolvedFilters } from './resolve-request.js';
 import { sqlInteger, type AnsweredFrom } from './series-query.js';
@@ -45,7 +45,6 @@ async function accrualFromRollups(db: Queryable, query: AccrualQuery): Promise<M
   return new Map(rows.map((row) => [row.bucket, row.accrued]));
 }
 
-const SNAPSHOT_ENGAGEMENT = (s: string) => `(${s}.like_count + ${s}.repost_count + ${s}.reply_count + ${s}.quote_count)`;
 
 /** The same crediting rule as the accrual rollup, from raw snapshots: the reference for tests and non-hour launches. */
 async function accrualFromRaw(db: Queryable, query: AccrualQuery): Promise<Map<number, number>> {
@@ -67,9 +66,9 @@ async function accrualFromRaw(db: Queryable, query: AccrualQuery): Promise<Map<n
          ${conditions.map((c) => `AND ${c}`).join(' ')}
      ),
      snapshot AS (
-       SELECT s.post_id, s.captured_at, ${SNAPSHOT_ENGAGEMENT('s')} AS engagement,
+       SELECT s.post_id, s.captured_at, ${SNAPSHOT_ENGAGEMENT_SQL('s')} AS engagement,
               row_number() OVER (PARTITION BY s.post_id ORDER BY s.captured_at) AS nth,
-              ${SNAPSHOT_ENGAGEMENT('s')} - lag(${SNAPSHOT_ENGAGEMENT('s')}) OVER (PARTITION BY s.post_id ORDER BY s.captured_at) AS delta
+              ${SNAPSHOT_ENGAGEMENT_SQL('s')} - lag(${SNAPSHOT_ENGAGEMENT_SQL('s')}) OVER (PARTITION BY s.post_id ORDER BY s.captured_at) AS delta
        FROM engagement_snapshots s JOIN post ON post.id = s.post_id
      ),
      credit AS (

@@ -4,7 +4,7 @@ import { finished } from 'node:stream/promises';
 import cliProgress from 'cli-progress';
 import { Option, type Command } from 'commander';
 import { exportPosts, type ExportFormat } from '../export/posts.js';
-import { findCampaignIdBySlug } from '../store/attributions.js';
+import { findCampaign } from '../store/campaign-catalog.js';
 import { checkDatabaseReachable, createPool } from '../store/db.js';
 import { countExportPosts } from '../store/posts-export.js';
 import { UsageError } from './fail.js';
@@ -33,7 +33,7 @@ async function runExport(globals: GlobalOptions, options: ExportOptions): Promis
   const pool = createPool(config.env.DATABASE_URL, { max: 1, applicationName: 'groundswell-export' });
   try {
     await checkDatabaseReachable(pool, config.env.DATABASE_URL);
-    const campaignId = await findCampaignIdBySlug(pool, options.campaign);
+    const campaignId = (await findCampaign(pool, options.campaign))?.id;
     if (campaignId === undefined) throw new UsageError(`--campaign: there is no campaign "${options.campaign}" in the database (the config has: ${config.campaigns.map((c) => c.slug).join(', ')})`);
     const total = await countExportPosts(pool, campaignId);
     const out: Writable = options.output ? createWriteStream(options.output) : process.stdout;

@@ -3,7 +3,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { reattributeCampaign, DEFAULT_REATTRIBUTION_BATCH_SIZE, type ReattributeResult } from '../ingestion/reattribute.js';
 import { createLogger } from '../observability/logger.js';
 import { prepareDatabase } from '../runtime/boot.js';
-import { findCampaignIdBySlug } from '../store/attributions.js';
+import { findCampaign } from '../store/campaign-catalog.js';
 import { describeSync, syncConfig } from '../store/campaigns.js';
 import { checkDatabaseReachable, createPool } from '../store/db.js';
 import { CommandFailed, EXIT, UsageError } from './fail.js';
@@ -44,7 +44,7 @@ async function runReattribute(globals: GlobalOptions, options: ReattributeComman
     const summary = await syncConfig(pool, config.campaigns);
     logger.info({ config: config.configPath, sync: summary }, `config synced: ${describeSync(summary)}`);
 
-    const campaignId = await findCampaignIdBySlug(pool, options.campaign);
+    const campaignId = (await findCampaign(pool, options.campaign))?.id;
     if (campaignId === undefined) {
       const known = config.campaigns.map((campaign) => campaign.slug).join(', ');
       throw new UsageError(`--campaign: there is no campaign "${options.campaign}" (the config has: ${known})`);

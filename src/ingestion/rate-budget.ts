@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { RetryableError } from './errors.js';
+import { RESET_MARGIN_MS, RetryableError } from './errors.js';
 
 // A rate-limit window shared by every worker process through Redis, one per (API, endpoint,
 // credential). Each request first reserves a slot; a slot is refused when the window is spent, so no
@@ -187,7 +187,7 @@ export class RateBudget {
     this.#keyPrefix = options.keyPrefix;
     this.#leaseMs = options.leaseMs ?? 60_000;
     this.#probeRetryMs = options.probeRetryMs ?? 250;
-    this.#marginMs = options.resetMarginMs ?? 1_000;
+    this.#marginMs = options.resetMarginMs ?? RESET_MARGIN_MS;
     this.#now = options.now ?? Date.now;
   }
 

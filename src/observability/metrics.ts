@@ -21,13 +21,18 @@ export interface Metrics {
 
 const QUEUE_STATES = ['waiting', 'active', 'delayed', 'prioritized', 'completed', 'failed'] as const;
 
+/** A read shared by every metric's collect() in one scrape: the same answer for a second, then read again. */
+function perScrape<T>(read: () => Promise<T>): () => Promise<T> {
+  let reading: Promise<T> | undefined;
+  return () => (reading ??= read().finally(() => setTimeout(() => (reading = undefined), 1_000).unref()));
+}
+
 export function createMetrics(sources: MetricsSources): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'groundswell_' });
 
   // One ledger read per scrape, shared by every ledger metric's collect().
-  let ledger: Promise<SourceRunTotals[]> | undefined;
-  const totals = () => (ledger ??= sourceRunTotals(sources.db).finally(() => setTimeout(() => (ledger = undefined), 1_000).unref()));
+  const totals = perScrape(() => sourceRunTotals(sources.db));
   // Ledger sums only grow, so they are counters (a rate() over them is work done per second).
   const fromLedger = (name: string, help: string, labels: readonly ('source' | 'kind' | 'status')[], value: (t: SourceRunTotals) => number) =>
     new Counter({
@@ -82,8 +87,7 @@ export function createMetrics(sources: MetricsSources): Metrics {
 
   if (sources.rateBudget) {
     const budget = sources.rateBudget;
-    let reading: Promise<RateWindowState[]> | undefined;
-    const windows = () => (reading ??= budget.windows().finally(() => setTimeout(() => (reading = undefined), 1_000).unref()));
+    const windows = perScrape(() => budget.windows());
     const fromWindows = (name: string, help: string, value: (w: RateWindowState) => number) =>
       new Gauge({
         name,

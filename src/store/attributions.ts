@@ -468,9 +468,3 @@ export async function listCampaignAttributionStatus(db: Queryable): Promise<Camp
     targetFingerprint: row.target_fingerprint,
   }));
 }
-
-/** A campaign's id by slug (disabled campaigns too: their posts are still there). */
-export async function findCampaignIdBySlug(db: Queryable, slug: string): Promise<number | undefined> {
-  const { rows } = await db.query<{ id: number }>('SELECT id FROM campaigns WHERE slug = $1', [slug]);
-  return rows[0]?.id;
-}

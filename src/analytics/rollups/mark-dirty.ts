@@ -1,3 +1,4 @@
+import { HOUR_MS } from '../../domain/launch/index.js';
 import type { Queryable } from '../../store/db.js';
 import { utcHour } from '../counting-rules.js';
 
@@ -60,6 +61,6 @@ const MARK_NEW_POSTS = `
  */
 export async function markNewPostHoursDirty(db: Queryable, campaignId: number, createdAt: readonly Date[]): Promise<void> {
   if (createdAt.length === 0) return;
-  const hours = [...new Set(createdAt.map((at) => Math.floor(at.getTime() / 3_600_000)))].map((hour) => new Date(hour * 3_600_000).toISOString());
+  const hours = [...new Set(createdAt.map((at) => Math.floor(at.getTime() / HOUR_MS)))].map((hour) => new Date(hour * HOUR_MS).toISOString());
   await db.query(MARK_NEW_POSTS, [campaignId, hours]);
 }

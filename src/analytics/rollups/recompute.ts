@@ -1,5 +1,6 @@
 import type { Queryable } from '../../store/db.js';
-import { GRAIN_KEYS_SQL, MAX_ROLLUP_BUCKET_HOURS, POST_ENGAGEMENT_SQL, utcHour } from '../counting-rules.js';
+import { HOUR_MS } from '../../domain/launch/index.js';
+import { GRAIN_KEYS_SQL, MAX_ROLLUP_BUCKET_HOURS, POST_ENGAGEMENT_SQL, SNAPSHOT_ENGAGEMENT_SQL, utcHour } from '../counting-rules.js';
 
 /** Hours (UTC hour starts) of one campaign to recompute. */
 export interface CampaignHours {
@@ -7,7 +8,6 @@ export interface CampaignHours {
   hours: readonly Date[];
 }
 
-const HOUR_MS = 3_600_000;
 
 /**
  * The hours whose rollup rows a change in `hours` affects: each hour itself and the 23 after it,
@@ -174,7 +174,6 @@ const UPDATE_ENGAGEMENT_HOURS = `
   WHERE r.campaign_id = totals.campaign_id AND r.locality_key = totals.locality_key AND r.source_key = totals.source_key
     AND r.hour = totals.hour AND r.platform = totals.platform AND r.engagement <> totals.engagement`;
 
-const SNAPSHOT_ENGAGEMENT = (s: string) => `(${s}.like_count + ${s}.repost_count + ${s}.reply_count + ${s}.quote_count)`;
 
 /**
  * Engagement accrued per hour (see migration 0009 for the crediting rule). Each credit is keyed by
@@ -186,7 +185,7 @@ const INSERT_ACCRUAL_HOURS = `
   target_hour AS MATERIALIZED (SELECT DISTINCT hour FROM target),
   entry AS (
     SELECT s.post_id, s.captured_at AS entry_at, target_hour.hour,
-           ${SNAPSHOT_ENGAGEMENT('s')} - ${SNAPSHOT_ENGAGEMENT('previous')} AS delta
+           ${SNAPSHOT_ENGAGEMENT_SQL('s')} - ${SNAPSHOT_ENGAGEMENT_SQL('previous')} AS delta
     FROM target_hour
     CROSS JOIN LATERAL (SELECT s.post_id, s.captured_at, s.like_count, s.repost_count, s.reply_count, s.quote_count FROM engagement_snapshots s
                         WHERE s.captured_at >= target_hour.hour AND s.captured_at < target_hour.hour + interval '1 hour' OFFSET 0) s
@@ -194,7 +193,7 @@ const INSERT_ACCRUAL_HOURS = `
                         WHERE e.post_id = s.post_id AND e.captured_at < s.captured_at ORDER BY e.captured_at DESC LIMIT 1) previous
     UNION ALL
     SELECT p.id, '-infinity'::timestamptz, target_hour.hour,
-           coalesce(${SNAPSHOT_ENGAGEMENT('first')} + (p.kind = 'comment')::int, ${POST_ENGAGEMENT_SQL})
+           coalesce(${SNAPSHOT_ENGAGEMENT_SQL('first')} + (p.kind = 'comment')::int, ${POST_ENGAGEMENT_SQL})
     FROM target_hour ${POSTS_BETWEEN('target_hour.hour', "target_hour.hour + interval '1 hour'", POST_COLUMNS)}
     LEFT JOIN LATERAL (SELECT e.like_count, e.repost_count, e.reply_count, e.quote_count FROM engagement_snapshots e
                        WHERE e.post_id = p.id ORDER BY e.captured_at LIMIT 1) first ON true

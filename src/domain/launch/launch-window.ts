@@ -84,7 +84,7 @@ export function bucketEdges(window: LaunchWindow, timeZone: string): BucketEdge[
     const start = new Date(window.from.getTime() + index * size);
     return {
       index,
-      t: (index - window.launchBucketIndex) * window.bucketHours,
+      t: hoursFromLaunch(window, index),
       start,
       end: new Date(start.getTime() + size),
       localStart: localIsoString(start, timeZone),

@@ -1,8 +1,6 @@
 import { z } from 'zod';
 import { analyticsRequestSchema, rankingRequestSchema, UNATTRIBUTED } from '../../analytics/index.js';
 import { MAX_COMPARED_LAUNCHES } from '../../domain/launch/index.js';
-import { campaignParams } from '../campaign-scope.js';
-import { slug } from '../params.js';
 
 // What the launch-analytics routes share: their path parameters, query schemas cut from the
 // analytics module's own request schemas (so the HTTP edge and the queries cannot disagree about a
@@ -10,7 +8,7 @@ import { slug } from '../params.js';
 // path's campaign and launch, to the analytics parser; anything it still refuses (a window of zero
 // days) is an AnalyticsRequestError, which errors.ts turns into a 400 naming the parameter.
 
-export const launchParams = campaignParams.extend({ launch: slug('a launch slug') });
+export { launchParams } from '../campaign-scope.js';
 
 const requestField = analyticsRequestSchema.shape;
 

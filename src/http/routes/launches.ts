@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { createDashboardLaunch, deleteDashboardLaunch, findLaunch, listLaunches, updateDashboardLaunch } from '../../store/launches.js';
 import { defineRoute } from '../api-route.js';
-import { campaignParams, requireCampaign } from '../campaign-scope.js';
+import { campaignParams, launchParams, requireCampaign } from '../campaign-scope.js';
 import { conflict, notFound } from '../errors.js';
 import { httpUrl, slug, text } from '../params.js';
 import { launchFields, launchView } from './schemas.js';
@@ -9,7 +9,6 @@ import { launchFields, launchView } from './schemas.js';
 // Launches staff add in the dashboard can be edited and deleted here; launches from the config
 // file follow the file (config sync would undo an edit), so changing them is refused with a reason.
 
-const launchParams = campaignParams.extend({ launch: slug('a launch slug') });
 
 const at = () =>
   z.iso

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { UNATTRIBUTED } from '../../domain/launch/index.js';
 import { POST_KINDS, type PostKind } from '../../domain/post.js';
 import { markRollupHoursDirty } from '../../analytics/rollups/mark-dirty.js';
 import { overridePostLocalities, removePostLocalityOverride } from '../../store/attribution-overrides.js';
@@ -16,7 +17,6 @@ import { id, instant, limit, slug } from '../params.js';
 // The posts list (newest first, filtered, keyset-paged with an opaque cursor) and the admin
 // override of a post's localities.
 
-const UNATTRIBUTED = 'unattributed';
 
 const postsQuery = z.strictObject({
   since: instant().optional().describe('posts created at or after this instant'),

@@ -5,6 +5,7 @@ import type { SourceRow } from '../../store/sources.js';
 // The settings of a site source as config sync stored them (src/config/campaign-schema.ts, durations
 // already in milliseconds). Checked again here because the row comes from the database, not the file.
 
+/** A site's reconciliation sweep, unless its config says otherwise: daily. */
 const DEFAULT_SWEEP_EVERY_MS = 86_400_000;
 const DEFAULT_SWEEP_DAYS = 7;
 
