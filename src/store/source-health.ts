@@ -70,6 +70,28 @@ interface SourceHealthDbRow {
 const target = (settings: Record<string, unknown>): string | null =>
   typeof settings.query === 'string' ? settings.query : typeof settings.url === 'string' ? settings.url : null;
 
+/** A campaign's sources as the campaign page lists them: no run ledger, just each source's own row. */
+export type CampaignSourceRecord = Pick<SourceHealthRecord, 'slug' | 'kind' | 'target' | 'enabled' | 'status' | 'lastRunAt' | 'lastSuccessAt'>;
+
+/** The campaign's sources, enabled first, then by slug (the order `listSourceHealth` uses). */
+export async function listCampaignSources(db: Queryable, campaignId: number): Promise<CampaignSourceRecord[]> {
+  const { rows } = await db.query<Pick<SourceHealthDbRow, 'slug' | 'kind' | 'settings' | 'enabled' | 'status' | 'last_run_at' | 'last_success_at'>>(
+    `SELECT s.slug, s.kind, s.settings, s.enabled, s.status, s.last_run_at, s.last_success_at
+     FROM sources s WHERE s.campaign_id = $1
+     ORDER BY s.enabled DESC, s.slug`,
+    [campaignId],
+  );
+  return rows.map((row) => ({
+    slug: row.slug,
+    kind: row.kind,
+    target: target(row.settings),
+    enabled: row.enabled,
+    status: row.status,
+    lastRunAt: row.last_run_at,
+    lastSuccessAt: row.last_success_at,
+  }));
+}
+
 export async function listSourceHealth(db: Queryable, campaignId: number, window: RunWindow): Promise<SourceHealthRecord[]> {
   const { rows } = await db.query<SourceHealthDbRow>(
     `SELECT s.id, s.slug, s.kind, s.settings, s.enabled, s.every_ms, s.status, s.last_run_at, s.last_success_at,

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { listCampaigns, listLocalities } from '../../store/campaign-catalog.js';
 import { listLaunches } from '../../store/launches.js';
-import { listSourceHealth } from '../../store/source-health.js';
+import { listCampaignSources } from '../../store/source-health.js';
 import { defineRoute } from '../api-route.js';
 import { campaignParams, requireCampaign } from '../campaign-scope.js';
 import { campaignView, launchFields, launchView, localityFields, localityView } from './schemas.js';
@@ -21,8 +21,6 @@ const sourceSummary = z.object({
   lastRunAt: z.date().nullable(),
   lastSuccessAt: z.date().nullable(),
 });
-
-const DAY_MS = 86_400_000;
 
 export const campaignRoutes = [
   defineRoute({
@@ -46,25 +44,16 @@ export const campaignRoutes = [
     response: z.object({ campaign: campaignView, localities: z.array(localityView), launches: z.array(launchView), sources: z.array(sourceSummary) }),
     async handler({ params, services }) {
       const campaign = await requireCampaign(services.db, params.campaign);
-      const now = Date.now();
       const [localities, launches, sources] = await Promise.all([
         listLocalities(services.db, campaign.id),
         listLaunches(services.db, campaign.id),
-        listSourceHealth(services.db, campaign.id, { since: new Date(now - DAY_MS), until: new Date(now) }),
+        listCampaignSources(services.db, campaign.id),
       ]);
       return {
         campaign: { slug: campaign.slug, name: campaign.name, timezone: campaign.timezone, enabled: campaign.enabled },
         localities: localities.map(localityFields),
         launches: launches.map(launchFields),
-        sources: sources.map((source) => ({
-          slug: source.slug,
-          kind: source.kind,
-          target: source.target,
-          enabled: source.enabled,
-          status: source.status,
-          lastRunAt: source.lastRunAt,
-          lastSuccessAt: source.lastSuccessAt,
-        })),
+        sources,
       };
     },
   }),
