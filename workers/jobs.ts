@@ -39,7 +39,7 @@ const handlers: Record<JobName, Handler> = {
   async refresh(job, context, signal) {
     const { campaignId } = JOB_PAYLOADS.refresh.parse(job.data);
     if (!context.x) return { skipped: 'X_BEARER_TOKEN is not set' };
-    const lookup = createTweetLookup({ client: context.x.client, ...(context.x.rateBudget ? { rateBudget: context.x.rateBudget } : {}) });
+    const lookup = createTweetLookup(context.x);
     try {
       const summary = await runEngagementRefresh(
         { pool: context.pool, lookup, dailyReadBudget: context.config.env.X_REFRESH_DAILY_BUDGET, logger: context.log },
@@ -55,7 +55,7 @@ const handlers: Record<JobName, Handler> = {
   async compliance(job, context, signal) {
     const { campaignId } = JOB_PAYLOADS.compliance.parse(job.data);
     if (!context.x) return { skipped: 'X_BEARER_TOKEN is not set' };
-    const compliance = createXBatchCompliance({ client: context.x.client, ...(context.x.rateBudget ? { rateBudget: context.x.rateBudget } : {}) });
+    const compliance = createXBatchCompliance(context.x);
     try {
       const summary = await runBatchCompliance({ pool: context.pool, compliance, logger: context.log }, { campaignId, ...(signal ? { signal } : {}) });
       await requestRollups(context.queue);

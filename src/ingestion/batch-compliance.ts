@@ -15,7 +15,8 @@ import {
 import type { Pool } from '../store/db.js';
 import { endSchedulesOfRemovedPosts, findXRunSources } from '../store/engagement-refresh.js';
 import { emptyRunCounts, finishRun, startRun, type RunCounts, type RunTrigger } from '../store/runs.js';
-import { asIngestionError, PermanentError, RateLimitedError } from './errors.js';
+import { asIngestionError, PermanentError } from './errors.js';
+import { finishFailedRun } from './failed-run.js';
 
 // X batch compliance, per campaign: upload the ids of the campaign's live X posts in a compliance
 // job, and once X has the answer, purge every post it lists to a tombstone. A job can take X a long
@@ -128,8 +129,7 @@ async function checkCampaign(deps: BatchComplianceDeps, options: BatchCompliance
     await finishRun(deps.pool, runId, { status: 'succeeded', counts });
     return result;
   } catch (caught) {
-    const error = asIngestionError(caught);
-    await finishRun(deps.pool, runId, { status: error instanceof RateLimitedError ? 'rate-limited' : 'failed', counts, error: { code: error.code, message: error.message } });
+    const error = await finishFailedRun(deps.pool, runId, counts, caught);
     deps.logger?.warn({ campaignId, code: error.code, err: error.message }, 'batch compliance stopped');
     throw error;
   }

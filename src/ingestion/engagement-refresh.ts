@@ -16,7 +16,7 @@ import {
   type RefreshClaim,
 } from '../store/engagement-refresh.js';
 import { emptyRunCounts, finishRun, startRun, type RunCounts, type RunTrigger } from '../store/runs.js';
-import { asIngestionError, RateLimitedError } from './errors.js';
+import { finishFailedRun } from './failed-run.js';
 
 // The engagement refresh: re-reads the public metrics of due X posts, 100 ids per GET /2/tweets,
 // within the daily read budget, storing a snapshot per read and each post's next read
@@ -144,8 +144,7 @@ export async function runEngagementRefresh(deps: EngagementRefreshDeps, options:
       }
       await finishRun(deps.pool, runId, { status: 'succeeded', counts });
     } catch (caught) {
-      const error = asIngestionError(caught);
-      await finishRun(deps.pool, runId, { status: error instanceof RateLimitedError ? 'rate-limited' : 'failed', counts, error: { code: error.code, message: error.message } });
+      const error = await finishFailedRun(deps.pool, runId, counts, caught);
       deps.logger?.warn({ campaignId, code: error.code, err: error.message }, 'engagement refresh stopped');
       throw error;
     }

@@ -7,7 +7,8 @@ import { emptyRunCounts, finishRun, startRun, type RunCounts, type RunKind, type
 import { cursorForPass, findSourceBySlug, markSourceFailed, markSourceSucceeded, type SourceCursor, type SourceRow } from '../store/sources.js';
 import type { CollectedPage, SourceCollector } from './collector.js';
 import { PageReadAhead } from './read-ahead.js';
-import { asIngestionError, RateLimitedError, type IngestionError } from './errors.js';
+import { RateLimitedError, type IngestionError } from './errors.js';
+import { finishFailedRun } from './failed-run.js';
 import { withSourceLock } from './source-lock.js';
 
 export interface PassOptions {
@@ -123,9 +124,8 @@ async function runLockedPass(pool: Pool, source: SourceRow, collector: SourceCol
       await finishRun(pool, runId, { status: 'interrupted', counts, error: { code: 'INTERRUPTED', message: 'stopped before the pass finished; the next pass resumes from the last stored page' } });
       return { status: 'interrupted', runId, counts };
     }
-    const error = asIngestionError(caught);
+    const error = await finishFailedRun(pool, runId, counts, caught);
     const status = error instanceof RateLimitedError ? 'rate-limited' : 'failed';
-    await finishRun(pool, runId, { status, counts, error: { code: error.code, message: error.message } });
     await markSourceFailed(pool, source.id, { code: error.code, message: error.message, status: status === 'rate-limited' ? 'rate-limited' : 'failing' });
     return { status, runId, counts, error };
   }

@@ -58,7 +58,7 @@ export function createCollectorRegistry(config: AppConfig, io: CollectorRegistry
     registry.register('x-search', (source, pass) => {
       const query = source.settings.query;
       if (typeof query !== 'string') throw new PermanentError('CONFIG_INVALID', `source ${source.slug} has no query`);
-      return pass.kind === 'incremental' ? new XSearchCollector({ client: x.client, query, ...(x.rateBudget ? { rateBudget: x.rateBudget } : {}) }) : undefined;
+      return pass.kind === 'incremental' ? new XSearchCollector({ ...x, query }) : undefined;
     });
   } else {
     registry.unavailable('x-search', 'X_BEARER_TOKEN is not set, so X cannot be searched');

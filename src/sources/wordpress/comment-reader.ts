@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { AuthorRecord, PostRecord } from '../../domain/post.js';
 import type { DroppedItem } from '../../ingestion/collector.js';
 import type { WordPressApi } from './api.js';
@@ -46,6 +47,18 @@ export class CommentReader {
     return { items: page.items, totalPages: page.totalPages, comments, posts, authors, dropped };
   }
 }
+
+/**
+ * Whether this page (number `pageNumber`) ends the list: past the end, empty, the last of
+ * X-WP-TotalPages, or, when the site sent no total, short of a full page.
+ */
+export function isLastCommentPage(page: CommentPage | undefined, pageNumber: number): boolean {
+  if (!page || page.items.length === 0) return true;
+  return page.totalPages !== undefined ? pageNumber >= page.totalPages : page.items.length < COMMENTS_PER_PAGE;
+}
+
+/** A cursor's instant, in the form `wpInstant` writes. */
+export const wpInstantSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
 
 /** "2026-06-10T09:00:00Z": the form sent as `after` and kept in cursors (WordPress accepts an offset and honours it). */
 export function wpInstant(at: Date): string {

@@ -2,17 +2,16 @@ import { z } from 'zod';
 import type { CollectedPage, SourceCollector } from '../../ingestion/collector.js';
 import type { SourceCursor } from '../../store/sources.js';
 import type { WordPressApi } from './api.js';
-import { COMMENTS_PER_PAGE, CommentReader, latestCommentDate, wpInstant } from './comment-reader.js';
+import { CommentReader, isLastCommentPage, latestCommentDate, wpInstant, wpInstantSchema } from './comment-reader.js';
 
 // The cursor of a wordpress source's incremental passes. `after` is the newest comment date
 // (date_gmt, UTC) of the last completed pass; the next pass asks for comments after it, less a
 // small overlap. While a pass is under way, `pass` holds its fixed `after`, the next page number and
 // the newest date seen so far, so a pass cut short resumes at its next page; `after` moves only when
 // the pass completes.
-const instant = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
 const cursorSchema = z.object({
-  after: instant.optional(),
-  pass: z.object({ after: instant.optional(), page: z.number().int().positive(), newest: instant.optional() }).optional(),
+  after: wpInstantSchema.optional(),
+  pass: z.object({ after: wpInstantSchema.optional(), page: z.number().int().positive(), newest: wpInstantSchema.optional() }).optional(),
 });
 export type WordPressCommentsCursor = z.output<typeof cursorSchema>;
 
@@ -46,7 +45,7 @@ export class WordPressCommentsCollector implements SourceCollector {
 
     const page = await this.#reader.read({ orderby: 'date_gmt', order: 'asc', page: String(pageNumber), ...(after ? { after } : {}) }, signal);
     const newest = latestCommentDate(page?.comments ?? [], cursor.pass?.newest);
-    const done = !page || page.items.length === 0 || (page.totalPages !== undefined ? pageNumber >= page.totalPages : page.items.length < COMMENTS_PER_PAGE);
+    const done = isLastCommentPage(page, pageNumber);
     const completedAfter = [cursor.after, newest].filter((v): v is string => v !== undefined).sort().at(-1);
     const next: WordPressCommentsCursor = done
       ? { ...(completedAfter ? { after: completedAfter } : {}) }

@@ -5,7 +5,7 @@ import type { CollectedPage, SourceCollector } from '../../ingestion/collector.j
 import { PermanentError } from '../../ingestion/errors.js';
 import type { SourceCursor } from '../../store/sources.js';
 import type { WordPressApi } from './api.js';
-import { COMMENTS_PER_PAGE, CommentReader, wpInstant } from './comment-reader.js';
+import { COMMENTS_PER_PAGE, CommentReader, isLastCommentPage, wpInstant, wpInstantSchema } from './comment-reader.js';
 import { commentExternalId } from '../site-comment/site-ids.js';
 
 // WordPress has no "modified since" filter and never says a comment went away, so a daily sweep
@@ -25,13 +25,12 @@ import { commentExternalId } from '../site-comment/site-ids.js';
 // while the window's last page is still being stored (the pass runner fetches ahead); comments on
 // that page were just seen public, so leaving them out of this sweep's check loses nothing.
 
-const instant = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
 const cursorSchema = z.object({
-  completedAt: instant.optional(),
+  completedAt: wpInstantSchema.optional(),
   pass: z
     .discriminatedUnion('phase', [
-      z.object({ phase: z.literal('window'), windowStart: instant, page: z.number().int().positive() }),
-      z.object({ phase: z.literal('verify'), windowStart: instant, afterId: z.number().int().nonnegative() }),
+      z.object({ phase: z.literal('window'), windowStart: wpInstantSchema, page: z.number().int().positive() }),
+      z.object({ phase: z.literal('verify'), windowStart: wpInstantSchema, afterId: z.number().int().nonnegative() }),
     ])
     .optional(),
 });
@@ -76,7 +75,7 @@ export class WordPressSweepCollector implements SourceCollector {
 
   async #windowPage(pass: { windowStart: string; page: number }, signal: AbortSignal | undefined): Promise<CollectedPage> {
     const page = await this.#reader.read({ after: pass.windowStart, orderby: 'date_gmt', order: 'asc', page: String(pass.page) }, signal);
-    const last = !page || page.items.length === 0 || (page.totalPages !== undefined ? pass.page >= page.totalPages : page.items.length < COMMENTS_PER_PAGE);
+    const last = isLastCommentPage(page, pass.page);
     const next: WordPressSweepCursor = {
       pass: last ? { phase: 'verify', windowStart: pass.windowStart, afterId: 0 } : { phase: 'window', windowStart: pass.windowStart, page: pass.page + 1 },
     };
