@@ -85,7 +85,8 @@ export async function runForegroundPass(session: ForegroundSession, options: For
     if (outcome.status === 'interrupted') {
       throw new CommandFailed(`interrupted; everything up to the last stored page is kept, and the next ${options.kind} pass resumes from there`, EXIT.interrupted);
     }
-    if (outcome.status !== 'succeeded') throw new CommandFailed(`${outcome.error.code}: ${outcome.error.message}`, EXIT.failure);
+    // reportFatal prints an ingestion error as `CODE: message` and exits 1.
+    if (outcome.status !== 'succeeded') throw outcome.error;
   } finally {
     progress.stop();
     process.off('SIGINT', onSignal);

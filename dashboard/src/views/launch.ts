@@ -249,7 +249,7 @@ export const launchView: ViewFactory = (root): MountedView => {
       }
     };
 
-    const seriesColumns = (data: LaunchSeries, values: { label: string; points: { y: number }[] }[]): Column<number>[] => [
+    const seriesColumns = (data: Pick<LaunchSeries, 'buckets'>, values: { label: string; points: { y: number }[] }[]): Column<number>[] => [
       { label: 'From launch', value: (i) => formatOffset(data.buckets[i]?.t ?? 0) },
       { label: `Bucket start (${timeZone})`, value: (i) => formatDateTime(data.buckets[i]?.start ?? 0, timeZone) },
       ...values.map((value) => ({ label: value.label, value: (i: number) => num(value.points[i]?.y), numeric: true })),
@@ -295,13 +295,7 @@ export const launchView: ViewFactory = (root): MountedView => {
       show(cards.accrual, paths.accrual, api.get<EngagementAccrual>(paths.accrual), (data) => {
         cards.accrual.chart.render(accrualChart(data, launchAt, timeZone, cumulative));
         const pick = (item: EngagementAccrual['accrued']) => ({ label: item.label, points: cumulative ? item.cumulative : item.points });
-        cards.accrual.setTable(
-          dataTable('Engagement accrued and by post time', [
-            { label: 'From launch', value: (i: number) => formatOffset(data.buckets[i]?.t ?? 0) },
-            { label: `Bucket start (${timeZone})`, value: (i: number) => formatDateTime(data.buckets[i]?.start ?? 0, timeZone) },
-            ...[pick(data.accrued), pick(data.byPostTime)].map((item) => ({ label: item.label, value: (i: number) => num(item.points[i]?.y), numeric: true })),
-          ], indexes(data)),
-        );
+        cards.accrual.setTable(dataTable('Engagement accrued and by post time', seriesColumns(data, [pick(data.accrued), pick(data.byPostTime)]), indexes(data)));
       }),
       show(cards.lift, paths.lift, lift, (data) => {
         cards.lift.setTable(liftTable(data));
