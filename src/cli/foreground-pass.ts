@@ -1,4 +1,4 @@
-import { createLogger, type Logger } from '../observability/logger.js';
+import type { Logger } from '../observability/logger.js';
 import type { AppConfig } from '../config/index.js';
 import type { SourceCollector } from '../ingestion/collector.js';
 import { runPass } from '../ingestion/run-pass.js';
@@ -10,7 +10,7 @@ import type { RunKind } from '../store/runs.js';
 import { findSourceBySlug, listSources, type SourceRow } from '../store/sources.js';
 import { CommandFailed, EXIT, UsageError } from './fail.js';
 import { describeCounts, passProgress } from './progress.js';
-import { bootstrap, type GlobalOptions } from './services.js';
+import { bootstrap, logBesideProgress, type GlobalOptions } from './services.js';
 
 // What `ingest` and `backfill` share: connect, find the source, run one pass in the foreground with
 // progress, wait out rate limits instead of giving up, stop cleanly on Ctrl-C, print a summary.
@@ -28,8 +28,7 @@ export interface ForegroundSession {
 /** Connects (migrating and syncing the config first, like `start`) and finds the source by slug. */
 export async function openForegroundSession(options: GlobalOptions, sourceSlug: string, command: string): Promise<ForegroundSession> {
   const { config } = await bootstrap(options);
-  // Progress owns the terminal; only warnings and errors are logged alongside it (to stderr).
-  const logger = createLogger({ level: ['trace', 'debug'].includes(config.env.LOG_LEVEL) ? config.env.LOG_LEVEL : 'warn', destination: process.stderr });
+  const logger = logBesideProgress(config);
   const pool = await connectServices(config, logger, { migrate: true, poolSize: 4, applicationName: `groundswell-${command}` });
   const redis = createRedis(config.env.REDIS_URL, { name: `groundswell-${command}` });
   const close = async () => {

@@ -1,13 +1,10 @@
 import cliProgress from 'cli-progress';
 import { InvalidArgumentError, type Command } from 'commander';
 import { reattributeCampaign, DEFAULT_REATTRIBUTION_BATCH_SIZE, type ReattributeResult } from '../ingestion/reattribute.js';
-import { createLogger } from '../observability/logger.js';
-import { prepareDatabase } from '../runtime/boot.js';
+import { connectServices } from '../runtime/boot.js';
 import { findCampaign } from '../store/campaign-catalog.js';
-import { describeSync, syncConfig } from '../store/campaigns.js';
-import { checkDatabaseReachable, createPool } from '../store/db.js';
 import { CommandFailed, EXIT, UsageError } from './fail.js';
-import { bootstrap, type GlobalOptions } from './services.js';
+import { bootstrap, logBesideProgress, type GlobalOptions } from './services.js';
 
 interface ReattributeCommandOptions {
   campaign: string;
@@ -32,17 +29,11 @@ function parseBatchSize(value: string): number {
 
 async function runReattribute(globals: GlobalOptions, options: ReattributeCommandOptions): Promise<void> {
   const { config } = await bootstrap(globals);
-  // The progress bar owns the terminal; only warnings and errors are logged beside it (to stderr).
-  const logger = createLogger({ level: ['trace', 'debug'].includes(config.env.LOG_LEVEL) ? config.env.LOG_LEVEL : 'warn', destination: process.stderr });
-  // Like `ingest`: create and migrate the database first. Redis is not needed, so not checked.
-  await prepareDatabase(config, logger);
-  const pool = createPool(config.env.DATABASE_URL, { max: 2, applicationName: 'groundswell-reattribute' });
+  // Like `ingest`: create and migrate the database, and sync the config first, so the rules edit
+  // that prompted this run applies. Redis is not needed, so not checked.
+  const pool = await connectServices(config, logBesideProgress(config), { migrate: true, redis: false, poolSize: 2, applicationName: 'groundswell-reattribute' });
   const stop = stopOnInterrupt();
   try {
-    await checkDatabaseReachable(pool, config.env.DATABASE_URL);
-    // The rules come from the config file: sync it first, so the edit that prompted this run applies.
-    const summary = await syncConfig(pool, config.campaigns);
-    logger.info({ config: config.configPath, sync: summary }, `config synced: ${describeSync(summary)}`);
 
     const campaignId = (await findCampaign(pool, options.campaign))?.id;
     if (campaignId === undefined) {

@@ -19,6 +19,11 @@ export async function bootstrap(options: GlobalOptions): Promise<{ config: AppCo
   return { config, logger };
 }
 
+/** For commands whose progress owns the terminal: only warnings and errors are logged beside it, to stderr. */
+export function logBesideProgress(config: AppConfig): Logger {
+  return createLogger({ level: ['trace', 'debug'].includes(config.env.LOG_LEVEL) ? config.env.LOG_LEVEL : 'warn', destination: process.stderr });
+}
+
 export async function runMigrate(options: GlobalOptions): Promise<void> {
   const { config, logger } = await bootstrap(options);
   await prepareDatabase(config, logger);
@@ -73,7 +78,7 @@ export async function runServices(options: GlobalOptions, roles: { web: boolean;
       );
       const history = new AbortController();
       closer.add('demo backfill', () => history.abort());
-      void backfillDemoHistory(config, pool, logger, history.signal);
+      void backfillDemoHistory(demo, pool, logger, history.signal);
     }
     started = true;
     await stop.signalled;

@@ -29,8 +29,6 @@ export function demoDatabaseUrl(databaseUrl: string): string {
   return url.toString();
 }
 
-const DAY = 86_400_000;
-
 export interface Demo {
   config: AppConfig;
   world: SimulatedWorld;
@@ -78,11 +76,12 @@ export async function startDemo(config: AppConfig, logger: Logger): Promise<Demo
  * Recent search only reaches back 7 days, but a launch's baseline needs the weeks before it: the
  * demo backfills the simulated X archive in the background, as an operator would with `backfill`.
  */
-export async function backfillDemoHistory(config: AppConfig, pool: Pool, logger: Logger, signal: AbortSignal): Promise<void> {
+export async function backfillDemoHistory(demo: Demo, pool: Pool, logger: Logger, signal: AbortSignal): Promise<void> {
+  const { config } = demo;
+  // Everything the simulated archive holds: it starts at the world's first post.
+  const since = demo.world.historyStart;
   for (const source of await listSources(pool, { enabledOnly: true })) {
     if (source.kind !== 'x-search' || signal.aborted) continue;
-    const launches = config.campaigns.flatMap((c) => c.launches.map((l) => l.at.getTime()));
-    const since = new Date(Math.min(Date.now() - 7 * DAY, ...launches) - 21 * DAY);
     try {
       const plan = await planSourceBackfill(config, source, { since, until: new Date() });
       logger.info({ source: source.slug, expectedPosts: plan.expectedPosts }, 'demo: backfilling the simulated X archive for the launch baselines');

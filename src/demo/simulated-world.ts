@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { CampaignConfig } from '../config/index.js';
 import type { Logger } from '../observability/logger.js';
+import { DAY_MS } from '../domain/launch/index.js';
 import { createRandom } from '../simulators/prng.js';
 import { generateLiveActivity, generateXDataset, startFakeXApi, type FakeXApi, type XDataset } from '../simulators/x-api/index.js';
 import { generateLiveComments, generateWordPressDataset, startFakeWordPress, type FakeWordPress } from '../simulators/wordpress/index.js';
@@ -17,6 +18,8 @@ export interface SimulatedWorld {
   xBearerToken: string;
   /** Origin of the fake campaign blog. */
   siteUrl: string;
+  /** The first simulated post: three weeks before the first launch (or before the 7 days recent search reaches). */
+  historyStart: Date;
   close(): Promise<void>;
 }
 
@@ -28,14 +31,13 @@ export interface SimulatedWorldOptions {
   logger?: Logger;
 }
 
-const DAY = 86_400_000;
 
 export async function startSimulatedWorld(options: SimulatedWorldOptions): Promise<SimulatedWorld> {
   const seed = options.seed ?? 'groundswell-demo';
   const now = new Date();
   const launches = options.campaign.launches.map((l) => ({ title: l.title, at: l.at })).filter((l) => l.at.getTime() < now.getTime());
-  const firstLaunch = Math.min(now.getTime() - 7 * DAY, ...launches.map((l) => l.at.getTime()));
-  const start = new Date(firstLaunch - 21 * DAY);
+  const firstLaunch = Math.min(now.getTime() - 7 * DAY_MS, ...launches.map((l) => l.at.getTime()));
+  const start = new Date(firstLaunch - 21 * DAY_MS);
   const end = new Date(now.getTime() - 60_000);
 
   const xBearerToken = `demo-${randomBytes(12).toString('hex')}`;
@@ -80,6 +82,7 @@ export async function startSimulatedWorld(options: SimulatedWorldOptions): Promi
     xApiUrl: x.url,
     xBearerToken,
     siteUrl: site.url,
+    historyStart: start,
     async close() {
       clearInterval(timer);
       await Promise.allSettled([x.close(), site.close()]);

@@ -17,6 +17,8 @@ export async function prepareDatabase(config: AppConfig, logger: Logger): Promis
 export interface ServiceOptions {
   /** Run migrations (and create the database) before anything else. */
   migrate: boolean;
+  /** Check Redis is there first (default true); commands that never use it skip the check. */
+  redis?: boolean;
   /** Pool size for this process. */
   poolSize?: number;
   applicationName: string;
@@ -27,7 +29,7 @@ export interface ServiceOptions {
  * naming the one that is not), schema current, config synced into PostgreSQL.
  */
 export async function connectServices(config: AppConfig, logger: Logger, options: ServiceOptions): Promise<Pool> {
-  await checkRedisReachable(config.env.REDIS_URL);
+  if (options.redis !== false) await checkRedisReachable(config.env.REDIS_URL);
   if (options.migrate) await prepareDatabase(config, logger);
   const pool = createPool(config.env.DATABASE_URL, { max: options.poolSize ?? 10, applicationName: options.applicationName });
   try {
