@@ -1,6 +1,6 @@
 // The fake X API's public surface, for tests, benchmarks and the demo.
 export { startFakeXApi, DEFAULT_RATE_LIMITS } from './server.js';
-export type { FakeXApi, FakeXApiOptions, RequestLogEntry, RateLimitedEndpoint } from './server.js';
+export type { FakeXApi, FakeXApiOptions, FieldRequest, RequestLogEntry, RateLimitedEndpoint } from './server.js';
 export type { FaultSpec, XEndpoint } from './faults.js';
 export type { RateLimitRule, RateLimitState } from './rate-limit.js';
 export { generateXDataset, generateLiveActivity } from './dataset.js';

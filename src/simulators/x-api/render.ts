@@ -1,6 +1,6 @@
 import { extractEntities } from './entities.js';
 import { tweetNotAuthorized, tweetNotFound, type InvalidParameter, type ProblemBody } from './problems.js';
-import type { XPlaceRecord, XTweetRecord, XUserRecord } from './types.js';
+import type { XEntities, XPlaceRecord, XTweetRecord, XUserRecord } from './types.js';
 
 // Field selection and expansions, as X does them: a response carries only the fields asked for (plus
 // the defaults), includes only what an expansion pulled in, and never an empty array.
@@ -80,21 +80,42 @@ export function parseFieldSelection(query: URLSearchParams, issues: InvalidParam
 
 export type JsonObject = Record<string, unknown>;
 
-export function renderTweet(tweet: XTweetRecord, fields: ReadonlySet<string>): JsonObject {
-  const out: JsonObject = { id: tweet.id, text: tweet.text, edit_history_tweet_ids: [...tweet.edit_history_tweet_ids] };
+// Serving a post means rendering it, and a benchmark serves each post at least once while the
+// pipeline it measures shares the machine. World records are never mutated (every change stores a
+// new record), so anything derived from a record stays true while the record lives: it is worked
+// out once and kept in a WeakMap, which lets it go with the record.
+
+/** Entities found in a post's text, for posts stored without them (null: the text has none). */
+const extractedEntities = new WeakMap<XTweetRecord, XEntities | null>();
+
+function entitiesOf(tweet: XTweetRecord): XEntities | undefined {
+  if (tweet.entities) return tweet.entities;
+  let found = extractedEntities.get(tweet);
+  if (found === undefined) {
+    found = extractEntities(tweet.text) ?? null;
+    extractedEntities.set(tweet, found);
+  }
+  return found ?? undefined;
+}
+
+// Wire forms share the records' nested objects rather than copy them: they are only ever
+// serialised, never handed out, so nothing can reach a record through them.
+
+function tweetWire(tweet: XTweetRecord, fields: ReadonlySet<string>): JsonObject {
+  const out: JsonObject = { id: tweet.id, text: tweet.text, edit_history_tweet_ids: tweet.edit_history_tweet_ids };
   if (fields.has('author_id')) out.author_id = tweet.author_id;
   if (fields.has('created_at')) out.created_at = tweet.created_at;
   if (fields.has('conversation_id')) out.conversation_id = tweet.conversation_id;
   if (fields.has('lang')) out.lang = tweet.lang;
-  if (fields.has('public_metrics')) out.public_metrics = { ...tweet.public_metrics };
+  if (fields.has('public_metrics')) out.public_metrics = tweet.public_metrics;
   if (fields.has('in_reply_to_user_id') && tweet.in_reply_to_user_id) out.in_reply_to_user_id = tweet.in_reply_to_user_id;
   if (fields.has('referenced_tweets') && tweet.referenced_tweets?.length) {
     out.referenced_tweets = tweet.referenced_tweets.map((r) => ({ type: r.type, id: r.id }));
   }
   if (fields.has('geo') && tweet.geo) out.geo = { place_id: tweet.geo.place_id };
   if (fields.has('entities')) {
-    const entities = tweet.entities ?? extractEntities(tweet.text);
-    if (entities) out.entities = structuredClone(entities);
+    const entities = entitiesOf(tweet);
+    if (entities) out.entities = entities;
   }
   if (fields.has('possibly_sensitive')) out.possibly_sensitive = false;
   if (fields.has('reply_settings')) out.reply_settings = 'everyone';
@@ -109,26 +130,76 @@ export function renderTweet(tweet: XTweetRecord, fields: ReadonlySet<string>): J
   return out;
 }
 
-export function renderUser(user: XUserRecord, fields: ReadonlySet<string>): JsonObject {
+function userWire(user: XUserRecord, fields: ReadonlySet<string>): JsonObject {
   const out: JsonObject = { id: user.id, name: user.name, username: user.username };
   if (fields.has('created_at')) out.created_at = user.created_at;
   if (fields.has('description')) out.description = user.description ?? '';
   if (fields.has('location') && user.location) out.location = user.location;
-  if (fields.has('public_metrics')) out.public_metrics = { ...user.public_metrics };
+  if (fields.has('public_metrics')) out.public_metrics = user.public_metrics;
   if (fields.has('verified')) out.verified = user.verified;
   if (fields.has('protected')) out.protected = user.protected;
   return out;
 }
 
-export function renderPlace(place: XPlaceRecord, fields: ReadonlySet<string>): JsonObject {
+function placeWire(place: XPlaceRecord, fields: ReadonlySet<string>): JsonObject {
   const out: JsonObject = { id: place.id, full_name: place.full_name };
   if (fields.has('name')) out.name = place.name;
   if (fields.has('country')) out.country = place.country;
   if (fields.has('country_code')) out.country_code = place.country_code;
   if (fields.has('place_type')) out.place_type = place.place_type;
-  if (fields.has('geo')) out.geo = structuredClone(place.geo);
+  if (fields.has('geo')) out.geo = place.geo;
   return out;
 }
+
+/** Cache keys for a selection's field sets: the same fields in any order (or repeated) give the same key. */
+interface SelectionKeys {
+  tweet: string;
+  user: string;
+  place: string;
+}
+
+const selectionKeys = new WeakMap<FieldSelection, SelectionKeys>();
+
+function keysOf(selection: FieldSelection): SelectionKeys {
+  let keys = selectionKeys.get(selection);
+  if (!keys) {
+    const key = (fields: ReadonlySet<string>): string => [...fields].sort().join(',');
+    keys = { tweet: key(selection.tweetFields), user: key(selection.userFields), place: key(selection.placeFields) };
+    selectionKeys.set(selection, keys);
+  }
+  return keys;
+}
+
+/**
+ * A record's wire form as UTF-8 JSON, by field-set key. Kept encoded because a page is ~100 posts
+ * of which a few hold characters outside Latin-1: joined as strings, the whole body becomes a
+ * two-byte string that must be flattened and encoded again on every request.
+ */
+type JsonCache<T extends object> = WeakMap<T, Map<string, Buffer>>;
+
+function cachedJson<T extends object>(
+  cache: JsonCache<T>,
+  wire: (record: T, fields: ReadonlySet<string>) => JsonObject,
+  record: T,
+  fields: ReadonlySet<string>,
+  key: string,
+): Buffer {
+  let byKey = cache.get(record);
+  if (!byKey) {
+    byKey = new Map();
+    cache.set(record, byKey);
+  }
+  let json = byKey.get(key);
+  if (json === undefined) {
+    json = Buffer.from(JSON.stringify(wire(record, fields)), 'utf8');
+    byKey.set(key, json);
+  }
+  return json;
+}
+
+const tweetJsonCache: JsonCache<XTweetRecord> = new WeakMap();
+const userJsonCache: JsonCache<XUserRecord> = new WeakMap();
+const placeJsonCache: JsonCache<XPlaceRecord> = new WeakMap();
 
 /** The fake's world as rendering sees it. */
 export interface RenderSource {
@@ -140,14 +211,19 @@ export interface RenderSource {
   place(id: string): XPlaceRecord | undefined;
 }
 
+/** A page of posts as encoded JSON parts, for tweetsBody to assemble. */
 export interface RenderedTweets {
-  data: JsonObject[];
-  includes?: JsonObject;
-  errors?: ProblemBody[];
+  /** The items of the `data` array. */
+  data: Buffer[];
+  /** The items of each `includes` array; X leaves out an empty array, and `includes` if all are. */
+  includes: { users: Buffer[]; tweets: Buffer[]; places: Buffer[] };
+  /** Expansions that could not be filled. */
+  errors: ProblemBody[];
 }
 
 export function renderTweets(tweets: readonly XTweetRecord[], selection: FieldSelection, source: RenderSource): RenderedTweets {
   const { expansions, tweetFields, userFields, placeFields } = selection;
+  const keys = keysOf(selection);
   const users = new Map<string, XUserRecord>();
   const places = new Map<string, XPlaceRecord>();
   const included = new Map<string, XTweetRecord>();
@@ -163,7 +239,7 @@ export function renderTweets(tweets: readonly XTweetRecord[], selection: FieldSe
     if (expansions.has('author_id')) addUser(tweet.author_id);
     if (expansions.has('in_reply_to_user_id')) addUser(tweet.in_reply_to_user_id);
     if (expansions.has('entities.mentions.username')) {
-      for (const mention of (tweet.entities ?? extractEntities(tweet.text))?.mentions ?? []) {
+      for (const mention of entitiesOf(tweet)?.mentions ?? []) {
         addUser(source.userByUsername(mention.username)?.id);
       }
     }
@@ -191,13 +267,70 @@ export function renderTweets(tweets: readonly XTweetRecord[], selection: FieldSe
     }
   }
 
-  const includes: JsonObject = {};
-  if (users.size > 0) includes.users = [...users.values()].map((u) => renderUser(u, userFields));
-  if (included.size > 0) includes.tweets = [...included.values()].map((t) => renderTweet(t, tweetFields));
-  if (places.size > 0) includes.places = [...places.values()].map((p) => renderPlace(p, placeFields));
+  const tweetJson = (t: XTweetRecord): Buffer => cachedJson(tweetJsonCache, tweetWire, t, tweetFields, keys.tweet);
+  return {
+    data: tweets.map(tweetJson),
+    includes: {
+      users: [...users.values()].map((u) => cachedJson(userJsonCache, userWire, u, userFields, keys.user)),
+      tweets: [...included.values()].map(tweetJson),
+      places: [...places.values()].map((p) => cachedJson(placeJsonCache, placeWire, p, placeFields, keys.place)),
+    },
+    errors,
+  };
+}
 
-  const rendered: RenderedTweets = { data: tweets.map((t) => renderTweet(t, tweetFields)) };
-  if (Object.keys(includes).length > 0) rendered.includes = includes;
-  if (errors.length > 0) rendered.errors = errors;
-  return rendered;
+const COMMA = Buffer.from(',');
+const OPEN_ARRAY = Buffer.from('[');
+const CLOSE_ARRAY = Buffer.from(']');
+
+function pushArray(chunks: Buffer[], items: readonly Buffer[]): void {
+  chunks.push(OPEN_ARRAY);
+  items.forEach((item, index) => {
+    if (index > 0) chunks.push(COMMA);
+    chunks.push(item);
+  });
+  chunks.push(CLOSE_ARRAY);
+}
+
+/**
+ * A search or lookup body, UTF-8 encoded, byte for byte what JSON.stringify would make of the
+ * object with keys in X's order: data, includes (users, tweets, places), errors, meta. `errors` is
+ * every partial error in order, left out when empty.
+ */
+export function tweetsBody(parts: { rendered: RenderedTweets; errors: readonly ProblemBody[]; meta?: JsonObject }): Buffer {
+  const chunks: Buffer[] = [Buffer.from('{"data":')];
+  pushArray(chunks, parts.rendered.data);
+  const { users, tweets, places } = parts.rendered.includes;
+  const lists = ([['users', users], ['tweets', tweets], ['places', places]] as const).filter(([, items]) => items.length > 0);
+  if (lists.length > 0) {
+    chunks.push(Buffer.from(',"includes":{'));
+    lists.forEach(([name, items], index) => {
+      chunks.push(Buffer.from(`${index > 0 ? ',' : ''}"${name}":`));
+      pushArray(chunks, items);
+    });
+    chunks.push(Buffer.from('}'));
+  }
+  if (parts.errors.length > 0) chunks.push(Buffer.from(`,"errors":${JSON.stringify(parts.errors)}`));
+  if (parts.meta) chunks.push(Buffer.from(`,"meta":${JSON.stringify(parts.meta)}`));
+  chunks.push(Buffer.from('}'));
+  return Buffer.concat(chunks);
+}
+
+/**
+ * Renders every given record for a selection ahead of time, so serving them later only copies
+ * cached bytes. Users and places are all rendered, whether or not a post expands to them: they are
+ * few beside the posts.
+ */
+export function prerenderRecords(
+  records: { tweets: Iterable<XTweetRecord>; users: Iterable<XUserRecord>; places: Iterable<XPlaceRecord> },
+  selection: FieldSelection,
+): void {
+  const keys = keysOf(selection);
+  for (const tweet of records.tweets) {
+    // The mentions expansion reads entities even when the entities field is not asked for.
+    entitiesOf(tweet);
+    cachedJson(tweetJsonCache, tweetWire, tweet, selection.tweetFields, keys.tweet);
+  }
+  for (const user of records.users) cachedJson(userJsonCache, userWire, user, selection.userFields, keys.user);
+  for (const place of records.places) cachedJson(placeJsonCache, placeWire, place, selection.placeFields, keys.place);
 }

@@ -9,7 +9,8 @@ import { countTweets } from './handlers/counts.js';
 import { lookupTweets } from './handlers/lookup.js';
 import { searchTweets } from './handlers/search.js';
 import { HttpProblem } from './params.js';
-import { genericProblem, notFound, tooManyRequests, unauthorized } from './problems.js';
+import { genericProblem, notFound, tooManyRequests, unauthorized, type InvalidParameter } from './problems.js';
+import { parseFieldSelection, prerenderRecords, type FIELD_PARAMETERS } from './render.js';
 import { RateLimiter, type RateLimitRule, type RateLimitState } from './rate-limit.js';
 import { snowflakeTime, TWEET_ID_PATTERN } from './snowflake.js';
 import type { XDataset, XPlaceRecord, XPublicMetrics, XTweetRecord, XUserRecord } from './types.js';
@@ -67,6 +68,9 @@ export interface RequestLogEntry {
   responseBody?: string;
 }
 
+/** Request field parameters as lists, e.g. `{ 'tweet.fields': ['created_at'], expansions: ['author_id'] }`. */
+export type FieldRequest = Readonly<Partial<Record<(typeof FIELD_PARAMETERS)[number], readonly string[]>>>;
+
 export interface FakeXApi {
   /** Origin such as http://127.0.0.1:43127 (no /2): pass it as X_API_BASE_URL. */
   readonly url: string;
@@ -87,6 +91,12 @@ export interface FakeXApi {
   updateMetrics(id: string, metrics: Partial<XPublicMetrics>): void;
   /** A copy of the stored post, whatever its visibility. */
   getTweet(id: string): XTweetRecord | undefined;
+  /**
+   * Renders every stored post, user and place for requests with these fields now, and prepares
+   * every post for search matching, so serving them later takes little CPU. Responses are byte for
+   * byte the same either way; records added or changed afterwards are rendered when first served.
+   */
+  prerender(fields: FieldRequest): void;
 
   injectFault(fault: FaultSpec): void;
   clearFaults(): void;
@@ -208,12 +218,22 @@ export async function startFakeXApi(options: FakeXApiOptions): Promise<FakeXApi>
 
   function send(res: ServerResponse, entry: RequestLogEntry, result: HandlerResult, rate: RateLimitState | undefined, malformed: boolean): void {
     if (res.destroyed || res.headersSent) return;
-    const isProblem = result.status >= 400 && result.text === undefined;
-    let payload = result.text ?? JSON.stringify(result.body ?? {});
-    if (malformed && result.status < 400) payload = payload.slice(0, Math.floor(payload.length / 2));
+    const isProblem = result.status >= 400 && result.text === undefined && result.bytes === undefined;
+    const cut = malformed && result.status < 400;
+    let bytes: Buffer;
+    let text: string | undefined;
+    if (result.bytes && !cut) {
+      bytes = result.bytes;
+    } else {
+      text = result.bytes?.toString('utf8') ?? result.text ?? JSON.stringify(result.body ?? {});
+      // Half the string, not half the bytes, so a cut that splits a character breaks it as before.
+      if (cut) text = text.slice(0, Math.floor(text.length / 2));
+      // Encoded once: measuring the string's UTF-8 length and then writing it would encode it twice.
+      bytes = Buffer.from(text, 'utf8');
+    }
     const headers: Record<string, string | number> = {
       'content-type': result.contentType ?? (isProblem ? 'application/problem+json' : 'application/json; charset=utf-8'),
-      'content-length': Buffer.byteLength(payload),
+      'content-length': bytes.length,
     };
     if (rate) {
       headers['x-rate-limit-limit'] = rate.limit;
@@ -223,10 +243,10 @@ export async function startFakeXApi(options: FakeXApiOptions): Promise<FakeXApi>
     entry.status = result.status;
     if (options.recordBodies) {
       entry.contentType = String(headers['content-type']);
-      entry.responseBody = payload;
+      entry.responseBody = text ?? bytes.toString('utf8');
     }
     res.writeHead(result.status, headers);
-    res.end(payload);
+    res.end(bytes);
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse, entry: RequestLogEntry): Promise<void> {
@@ -356,6 +376,17 @@ export async function startFakeXApi(options: FakeXApiOptions): Promise<FakeXApi>
     getTweet: (id) => {
       const tweet = world.tweet(id);
       return tweet ? structuredClone(tweet) : undefined;
+    },
+    prerender: (fields) => {
+      const query = new URLSearchParams();
+      for (const [name, values] of Object.entries(fields)) if (values?.length) query.set(name, values.join(','));
+      const issues: InvalidParameter[] = [];
+      const selection = parseFieldSelection(query, issues);
+      // A misspelt field would otherwise warm a selection no request uses, and nobody would notice.
+      if (issues.length > 0) throw new Error(`fake X API: cannot prerender: ${issues.map((i) => i.message).join('; ')}`);
+      prerenderRecords(world.records(), selection);
+      // A search's scan is the other per-post cost; its match data is kept until users change.
+      world.prepareMatching();
     },
     injectFault: (fault) => faults.inject(fault),
     clearFaults: () => faults.clear(),

@@ -100,6 +100,11 @@ export class XWorld implements RenderSource {
     this.sortedTimes = all.map((x) => Date.parse(x.t.created_at));
   }
 
+  /** Every stored record, whatever its visibility. */
+  records(): { tweets: Iterable<XTweetRecord>; users: Iterable<XUserRecord>; places: Iterable<XPlaceRecord> } {
+    return { tweets: this.tweetsById.values(), users: this.usersById.values(), places: this.placesById.values() };
+  }
+
   tweet(id: string): XTweetRecord | undefined {
     return this.tweetsById.get(id);
   }
@@ -225,6 +230,11 @@ export class XWorld implements RenderSource {
       this.matchables.set(tweet.id, cached);
     }
     return cached;
+  }
+
+  /** Works out every stored post's match data now rather than during the first search that scans it. */
+  prepareMatching(): void {
+    for (const tweet of this.tweetsById.values()) this.matchable(tweet);
   }
 
   /** Index of the first id strictly greater than `id`. */

@@ -17,8 +17,10 @@ export interface HandlerContext {
 
 export interface HandlerResult {
   status: number;
-  /** Serialised as JSON unless `text` is given. */
+  /** Serialised as JSON unless `text` or `bytes` is given. */
   body?: unknown;
   text?: string;
+  /** A body already serialised and UTF-8 encoded, for one assembled from cached parts. */
+  bytes?: Buffer;
   contentType?: string;
 }

@@ -1,5 +1,5 @@
 import { tweetNotAuthorized, tweetNotFound, type InvalidParameter, type ProblemBody } from '../problems.js';
-import { FIELD_PARAMETERS, parseFieldSelection, renderTweets } from '../render.js';
+import { FIELD_PARAMETERS, parseFieldSelection, renderTweets, tweetsBody } from '../render.js';
 import { rejectUnknownParameters, throwIfInvalid } from '../params.js';
 import { TWEET_ID_PATTERN } from '../snowflake.js';
 import type { XTweetRecord } from '../types.js';
@@ -37,9 +37,5 @@ export function lookupTweets(ctx: HandlerContext): HandlerResult {
   }
   if (found.length === 0) return { status: 200, body: { errors } };
   const rendered = renderTweets(found, selection, ctx.world);
-  const allErrors = [...errors, ...(rendered.errors ?? [])];
-  const body: Record<string, unknown> = { data: rendered.data };
-  if (rendered.includes) body.includes = rendered.includes;
-  if (allErrors.length > 0) body.errors = allErrors;
-  return { status: 200, body };
+  return { status: 200, bytes: tweetsBody({ rendered, errors: [...errors, ...rendered.errors] }) };
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { QuerySyntaxError, compileQuery, type MatchableTweet } from '../query.js';
 import { clientForbidden, type InvalidParameter } from '../problems.js';
-import { FIELD_PARAMETERS, parseFieldSelection, renderTweets } from '../render.js';
+import { FIELD_PARAMETERS, parseFieldSelection, renderTweets, tweetsBody } from '../render.js';
 import {
   HttpProblem,
   parseEnum,
@@ -199,5 +199,5 @@ export function searchTweets(ctx: HandlerContext, archive: 'recent' | 'all'): Ha
     };
     meta.next_token = encodeCursor(next);
   }
-  return { status: 200, body: { ...rendered, meta } };
+  return { status: 200, bytes: tweetsBody({ rendered, errors: rendered.errors, meta }) };
 }
