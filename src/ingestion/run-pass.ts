@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../observability/logger.js';
 import type { Pool } from '../store/db.js';
 import { storeBatch } from './store-batch.js';
+import { AuthorsWrittenThisPass } from '../store/posts.js';
 import { analyzeNeverAnalyzedIngestionTables } from '../store/table-statistics.js';
 import { emptyRunCounts, finishRun, startRun, type RunCounts, type RunKind, type RunTrigger } from '../store/runs.js';
 import { cursorForPass, findSourceBySlug, markSourceFailed, markSourceSucceeded, type SourceCursor, type SourceRow } from '../store/sources.js';
@@ -83,6 +84,7 @@ async function runLockedPass(pool: Pool, source: SourceRow, collector: SourceCol
       }
     }
   };
+  const authorsWrittenThisPass = new AuthorsWrittenThisPass();
   const readAhead = new PageReadAhead(fetchPage, cursor, { limit: options.readAhead ?? DEFAULT_READ_AHEAD, signal });
   try {
     for (let pages = await readAhead.take(); pages; pages = await readAhead.take()) {
@@ -97,6 +99,7 @@ async function runLockedPass(pool: Pool, source: SourceRow, collector: SourceCol
         removed: pages.flatMap((page) => page.removed ?? []),
         cursor: last.cursor,
         pass: options.kind,
+        authorsWrittenThisPass,
       });
       counts.pages += pages.length;
       if (counts.newCount < ANALYZE_AFTER_NEW_POSTS && counts.newCount + stored.inserted >= ANALYZE_AFTER_NEW_POSTS) {

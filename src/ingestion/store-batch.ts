@@ -22,7 +22,7 @@ export interface IngestBatch extends UpsertPostsOptions {
   pass?: RunKind;
 }
 
-export interface IngestBatchResult extends Omit<StoreBatchResult, 'newPosts'> {
+export interface IngestBatchResult extends Omit<StoreBatchResult, 'newPosts' | 'authorsWritten'> {
   /** Posts purged to tombstones by this batch. */
   removed: number;
 }
@@ -32,7 +32,7 @@ export async function storeBatch(pool: Pool, batch: IngestBatch): Promise<Ingest
   // Not waiting for the WAL flush is safe here, and several times faster per page: a PostgreSQL crash
   // can lose only whole recent batches, each together with the cursor that covers it, so the next
   // pass fetches them again. Nothing is ever half-stored or skipped.
-  return withTransaction(pool, { synchronousCommit: false }, async (tx) => {
+  const stored = await withTransaction(pool, { synchronousCommit: false }, async (tx) => {
     // Attribution and rollup marks are steps of the same transaction: a stored post is never without
     // its localities, and the hours it counts in are marked for the rollup job. Posts new to the
     // store (nearly all of them while collecting) are attributed from the records in hand, while
@@ -43,7 +43,7 @@ export async function storeBatch(pool: Pool, batch: IngestBatch): Promise<Ingest
     attributor.catch(() => {});
     // Per match record: its attributions, or undefined when its author's stored location is unknown.
     const pending = new Map<PostRecord, PendingAttribution[] | undefined>();
-    const { newPosts, ...result } = await upsertPosts(tx, batch.posts, batch.authors, batch, {
+    const { newPosts, authorsWritten, ...result } = await upsertPosts(tx, batch.posts, batch.authors, batch, {
       whileWritingPosts: async (authors) => {
         const newPostAttributions = await attributor;
         for (const record of batch.posts) {
@@ -69,6 +69,8 @@ export async function storeBatch(pool: Pool, batch: IngestBatch): Promise<Ingest
     if (!readBack) await markNewPostHoursDirty(tx, batch.campaignId, fresh.map((post) => post.record.createdAt));
     await markRollupHoursDirty(tx, [...others, ...removed]);
     if (batch.cursor !== undefined) await saveSourceCursor(tx, batch.sourceId, batch.cursor, batch.pass);
-    return { ...result, removed: removed.length };
+    return { result: { ...result, removed: removed.length }, authorsWritten };
   });
+  batch.authorsWrittenThisPass?.remember(stored.authorsWritten);
+  return stored.result;
 }

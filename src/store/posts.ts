@@ -64,27 +64,117 @@ export class StoredAuthorLocations {
   }
 }
 
-/** Inserts or updates authors (set-based; unchanged rows are not rewritten); returns their stored locations. */
-export async function upsertAuthors(db: Queryable, authors: readonly AuthorRecord[]): Promise<StoredAuthorLocations> {
-  const rows = lastPerKey(authors).map((a) => ({
-    platform: a.platform,
-    external_id: a.externalId,
-    handle: a.handle ?? null,
-    name: a.name ?? null,
-    url: a.url ?? null,
-    location: a.location ?? null,
-    followers_count: a.followersCount ?? null,
-    verified: a.verified ?? null,
-    profile: a.profile ?? null,
-  }));
-  if (rows.length === 0) return new StoredAuthorLocations(new Map());
-  const result = await db.query<{ platform: Platform; external_id: string; location: string | null }>(UPSERT_AUTHORS, [toPgJson(rows)]);
-  return new StoredAuthorLocations(new Map(result.rows.map((row) => [recordKey(row.platform, row.external_id), row.location])));
+/**
+ * The authors one pass has written, each as the row it sent and the location stored afterwards. A
+ * page repeats most of its authors (people post under a hashtag many times), and sending an
+ * unchanged author again only makes PostgreSQL lock and compare a row it will not rewrite. Entries
+ * are added once the transaction that wrote them has committed, so a rolled-back batch is never
+ * taken as stored. Another process may have changed an author since: then that newer profile
+ * stays, as it would if this pass had fetched the author a moment earlier.
+ */
+export class AuthorsWrittenThisPass {
+  /** Enough for any campaign's conversation; past it the pass simply sends every author again. */
+  static readonly LIMIT = 200_000;
+  readonly #byKey = new Map<string, { row: string; location: string | null }>();
+
+  /** The stored location when this exact row was written before; undefined when it must be sent. */
+  locationIfWritten(key: string, row: string): { location: string | null } | undefined {
+    const known = this.#byKey.get(key);
+    return known !== undefined && known.row === row ? known : undefined;
+  }
+
+  /** Records rows whose transaction has committed. */
+  remember(written: ReadonlyMap<string, { row: string; location: string | null }>): void {
+    if (this.#byKey.size + written.size > AuthorsWrittenThisPass.LIMIT) this.#byKey.clear();
+    for (const [key, entry] of written) this.#byKey.set(key, entry);
+  }
 }
 
-const POST_COLUMNS = `platform text, external_id text, kind text, author_external_id text, created_at timestamptz, url text, text text, html text,
-  lang text, conversation_id text, parent_external_id text, referenced jsonb, edit_history_ids text[], place jsonb, context jsonb,
-  like_count integer, repost_count integer, reply_count integer, quote_count integer, impression_count bigint, raw jsonb`;
+/** Authors stored by one statement; `written` is what to remember once the transaction commits. */
+export interface UpsertAuthorsResult {
+  locations: StoredAuthorLocations;
+  written: ReadonlyMap<string, { row: string; location: string | null }>;
+}
+
+/**
+ * Inserts or updates authors (set-based; unchanged rows are not rewritten); returns their stored
+ * locations. Authors this pass already wrote exactly so are not sent again.
+ */
+export async function upsertAuthors(db: Queryable, authors: readonly AuthorRecord[], writtenThisPass?: AuthorsWrittenThisPass): Promise<UpsertAuthorsResult> {
+  const locations = new Map<string, string | null>();
+  const toSend: Array<{ key: string; row: string }> = [];
+  for (const a of lastPerKey(authors)) {
+    const key = recordKey(a.platform, a.externalId);
+    const row = toPgJson({
+      platform: a.platform,
+      external_id: a.externalId,
+      handle: a.handle ?? null,
+      name: a.name ?? null,
+      url: a.url ?? null,
+      location: a.location ?? null,
+      followers_count: a.followersCount ?? null,
+      verified: a.verified ?? null,
+      profile: a.profile ?? null,
+    });
+    const known = writtenThisPass?.locationIfWritten(key, row);
+    if (known !== undefined) locations.set(key, known.location);
+    else toSend.push({ key, row });
+  }
+  const written = new Map<string, { row: string; location: string | null }>();
+  if (toSend.length > 0) {
+    const result = await db.query<{ platform: Platform; external_id: string; location: string | null }>(UPSERT_AUTHORS, [`[${toSend.map((author) => author.row).join(',')}]`]);
+    const sent = new Map(toSend.map((author) => [author.key, author.row]));
+    for (const row of result.rows) {
+      const key = recordKey(row.platform, row.external_id);
+      locations.set(key, row.location);
+      written.set(key, { row: sent.get(key)!, location: row.location });
+    }
+  }
+  return { locations: new StoredAuthorLocations(locations), written };
+}
+
+/** A PostgreSQL text[] literal: every element quoted, so any text survives. */
+const textArrayLiteral = (values: readonly string[]) => `{${values.map((value) => `"${value.replace(/["\\]/g, '\\$&')}"`).join(',')}}`;
+
+type ColumnType = 'text' | 'timestamptz' | 'integer' | 'bigint' | 'jsonb' | 'text[]';
+
+/**
+ * The columns a post is sent with, in order. Each post travels as a JSON array of these values
+ * rather than an object: PostgreSQL then parses no key names and sorts no keys, which is about a
+ * quarter of what parsing the batch cost (docs/PERFORMANCE.md). The SQL reading the arrays is
+ * generated from this same list, so the two cannot drift apart.
+ */
+const POST_COLUMNS: ReadonlyArray<readonly [name: string, type: ColumnType, value: (post: PostRecord) => unknown]> = [
+  ['platform', 'text', (post) => post.platform],
+  ['external_id', 'text', (post) => post.externalId],
+  ['kind', 'text', (post) => post.kind],
+  ['author_external_id', 'text', (post) => post.authorExternalId ?? null],
+  ['created_at', 'timestamptz', (post) => post.createdAt.toISOString()],
+  ['url', 'text', (post) => post.url ?? null],
+  ['text', 'text', (post) => post.text ?? null],
+  ['html', 'text', (post) => post.html ?? null],
+  ['lang', 'text', (post) => post.lang ?? null],
+  ['conversation_id', 'text', (post) => post.conversationId ?? null],
+  ['parent_external_id', 'text', (post) => post.parentExternalId ?? null],
+  ['referenced', 'jsonb', (post) => (post.referenced && post.referenced.length > 0 ? post.referenced : null)],
+  ['edit_history_ids', 'text[]', (post) => (post.editHistoryIds && post.editHistoryIds.length > 0 ? textArrayLiteral(post.editHistoryIds) : null)],
+  ['place', 'jsonb', (post) => post.place ?? null],
+  ['context', 'jsonb', (post) => post.context ?? null],
+  ['like_count', 'integer', (post) => post.metrics.likes],
+  ['repost_count', 'integer', (post) => post.metrics.reposts],
+  ['reply_count', 'integer', (post) => post.metrics.replies],
+  ['quote_count', 'integer', (post) => post.metrics.quotes],
+  ['impression_count', 'bigint', (post) => post.metrics.impressions ?? null],
+  ['raw', 'jsonb', (post) => post.raw ?? null],
+];
+
+// `->` gives JSON null as a jsonb 'null', which must be stored as SQL NULL; `->>` already gives NULL.
+const columnFromArray = ([name, type]: (typeof POST_COLUMNS)[number], index: number) =>
+  type === 'jsonb' ? `NULLIF(e->${index}, 'null') AS ${name}` : type === 'text' ? `e->>${index} AS ${name}` : `(e->>${index})::${type} AS ${name}`;
+const POSTS_FROM_ARRAYS = `(SELECT ${POST_COLUMNS.map(columnFromArray).join(', ')} FROM jsonb_array_elements($1::jsonb) AS e)`;
+
+/** One post as the array of values the posts statement reads. */
+const postRow = (post: PostRecord) => POST_COLUMNS.map(([, , value]) => value(post));
 
 // One statement per batch writes the posts, a snapshot of every new or changed post's engagement,
 // and the provenance of every post in the batch (one round trip instead of three; see PERFORMANCE.md).
@@ -104,7 +194,7 @@ const UPSERT_POSTS = `
            r.created_at, r.url, r.text, r.html, r.lang, r.conversation_id,
            r.parent_external_id, r.referenced, r.edit_history_ids, r.place, r.context,
            r.like_count, r.repost_count, r.reply_count, r.quote_count, r.impression_count, now(), r.raw
-    FROM jsonb_to_recordset($1::jsonb) AS r(${POST_COLUMNS})
+    FROM ${POSTS_FROM_ARRAYS} AS r
     ORDER BY r.platform, r.external_id
     ON CONFLICT (platform, external_id) DO UPDATE SET
       kind = EXCLUDED.kind,
@@ -183,6 +273,8 @@ export interface StoreBatchResult {
   attributablePostIds: number[];
   /** The posts stored for the first time, with the record each was made from. */
   newPosts: Array<{ id: number; record: PostRecord }>;
+  /** The authors this statement wrote, for `AuthorsWrittenThisPass.remember` once the transaction commits. */
+  authorsWritten: UpsertAuthorsResult['written'];
 }
 
 export interface UpsertPostsHooks {
@@ -198,6 +290,8 @@ export interface UpsertPostsOptions {
   sourceId: number;
   campaignId: number;
   runId?: number | null;
+  /** The authors the pass has written already, which need not be sent again. */
+  authorsWrittenThisPass?: AuthorsWrittenThisPass;
 }
 
 /** Writes authors, posts, provenance and an engagement snapshot for every new or changed post. */
@@ -209,37 +303,15 @@ export async function upsertPosts(
   hooks: UpsertPostsHooks = {},
 ): Promise<StoreBatchResult> {
   const unique = lastPerKey(posts);
-  if (unique.length === 0) return { inserted: 0, updated: 0, unchanged: 0, changedPostIds: [], attributablePostIds: [], newPosts: [] };
+  if (unique.length === 0) return { inserted: 0, updated: 0, unchanged: 0, changedPostIds: [], attributablePostIds: [], newPosts: [], authorsWritten: new Map() };
 
   // The authors statement is sent first; the posts' parameters are built while it runs.
-  const authorsStored = upsertAuthors(db, authors);
-  const rows = unique.map((post) => ({
-    platform: post.platform,
-    external_id: post.externalId,
-    kind: post.kind,
-    author_external_id: post.authorExternalId ?? null,
-    created_at: post.createdAt.toISOString(),
-    url: post.url ?? null,
-    text: post.text ?? null,
-    html: post.html ?? null,
-    lang: post.lang ?? null,
-    conversation_id: post.conversationId ?? null,
-    parent_external_id: post.parentExternalId ?? null,
-    referenced: post.referenced && post.referenced.length > 0 ? post.referenced : null,
-    edit_history_ids: post.editHistoryIds && post.editHistoryIds.length > 0 ? post.editHistoryIds : null,
-    place: post.place ?? null,
-    context: post.context ?? null,
-    like_count: post.metrics.likes,
-    repost_count: post.metrics.reposts,
-    reply_count: post.metrics.replies,
-    quote_count: post.metrics.quotes,
-    impression_count: post.metrics.impressions ?? null,
-    raw: post.raw ?? null,
-  }));
+  const authorsStored = upsertAuthors(db, authors, options.authorsWrittenThisPass);
+  const rows = toPgJson(unique.map(postRow));
 
   const provenance = unique.map((post) => ({ platform: post.platform, external_id: post.externalId, relation: post.relation ?? 'match' }));
-  const parameters = [toPgJson(rows), toPgJson(provenance), options.sourceId, options.campaignId, options.runId ?? null];
-  const authorLocations = await authorsStored;
+  const parameters = [rows, toPgJson(provenance), options.sourceId, options.campaignId, options.runId ?? null];
+  const { locations: authorLocations, written: authorsWritten } = await authorsStored;
   const [result] = await Promise.all([
     db.query<{ id: number; platform: Platform | null; external_id: string | null; inserted: boolean; written: boolean }>(UPSERT_POSTS, parameters),
     hooks.whileWritingPosts?.(authorLocations),
@@ -251,7 +323,7 @@ export async function upsertPosts(
   const recordsByKey = new Map(unique.map((post) => [recordKey(post.platform, post.externalId), post]));
   const newPosts = written.filter((row) => row.inserted).map((row) => ({ id: row.id, record: recordsByKey.get(recordKey(row.platform!, row.external_id!))! }));
 
-  return { inserted, updated: changedPostIds.length - inserted, unchanged: unique.length - changedPostIds.length, changedPostIds, attributablePostIds, newPosts };
+  return { inserted, updated: changedPostIds.length - inserted, unchanged: unique.length - changedPostIds.length, changedPostIds, attributablePostIds, newPosts, authorsWritten };
 }
 
 // A tombstone keeps ids, times and the reason only: text, HTML, URL, place, context, author link and

@@ -5,6 +5,7 @@ import { storeBatch } from '../../src/ingestion/store-batch.js';
 import { markRollupHoursDirty } from '../../src/analytics/rollups/mark-dirty.js';
 import { syncConfig } from '../../src/store/campaigns.js';
 import { withTransaction, type Queryable } from '../../src/store/db.js';
+import { AuthorsWrittenThisPass } from '../../src/store/posts.js';
 import { findSourceBySlug } from '../../src/store/sources.js';
 import { LABELLED_POSTS } from '../domain/attribution/labelled-posts.js';
 import { AUTHORS, attributionCampaign, attributionsOf, blogComment, postIds, tweet } from '../support/attribution-campaign.js';
@@ -21,10 +22,41 @@ beforeAll(async () => {
 });
 afterAll(async () => db.close());
 
-async function store(sourceSlug: string, posts: PostRecord[], authors: AuthorRecord[]) {
+async function store(sourceSlug: string, posts: PostRecord[], authors: AuthorRecord[], authorsWrittenThisPass?: AuthorsWrittenThisPass) {
   const source = (await findSourceBySlug(db.pool, sourceSlug))!;
-  return storeBatch(db.pool, { posts, authors, sourceId: source.id, campaignId: source.campaignId });
+  return storeBatch(db.pool, { posts, authors, sourceId: source.id, campaignId: source.campaignId, ...(authorsWrittenThisPass ? { authorsWrittenThisPass } : {}) });
 }
+
+type Query = (...args: unknown[]) => Promise<unknown>;
+
+/**
+ * The statements (first line of each) the store step sends while `work` runs; a statement starting
+ * with `failOn` fails instead of being sent, as if PostgreSQL had refused it.
+ */
+async function statementsSentDuring(work: () => Promise<unknown>, failOn?: string): Promise<string[]> {
+  const sent: string[] = [];
+  const wrapped = new Map<{ query: Query }, Query>();
+  // Every connection checked out while `work` runs is watched, whichever path took it.
+  const watch = (client: { query: Query }) => {
+    if (wrapped.has(client)) return;
+    const query = client.query;
+    wrapped.set(client, query);
+    client.query = function (this: unknown, ...args: unknown[]) {
+      const line = String(typeof args[0] === 'string' ? args[0] : (args[0] as { text: string }).text).trim().split('\n')[0]!;
+      sent.push(line);
+      return failOn !== undefined && line.startsWith(failOn) ? Promise.reject(new Error(`refused: ${line}`)) : query.apply(this, args);
+    };
+  };
+  db.pool.on('acquire', watch);
+  try {
+    await work();
+  } finally {
+    db.pool.off('acquire', watch as never);
+    for (const [client, query] of wrapped) client.query = query;
+  }
+  return sent;
+}
+const authorStatements = (sent: string[]) => sent.filter((line) => line.startsWith('WITH batch AS MATERIALIZED')).length;
 
 const allAttributions = async (db: Queryable) =>
   (await db.query<{ row: string }>(`SELECT concat_ws(' ', post_id, locality_id, campaign_id, post_created_at::text, rule, matched, confidence::text, is_override) AS row FROM locality_attributions ORDER BY 1`)).rows.map((r) => r.row);
@@ -88,5 +120,39 @@ describe('attribution in the store step', () => {
     const [editedId, freshId] = await postIds(db.pool, [edited, fresh]);
     expect(await attributionsOf(db.pool, editedId!)).toEqual(['tameside hashtag #Tameside 0.95']);
     expect(await attributionsOf(db.pool, freshId!)).toEqual(['oldham hashtag #Oldham 0.95']);
+  });
+
+  it('sends an author once per pass while unchanged, still attributing by their stored location', async () => {
+    const pass = new AuthorsWrittenThisPass();
+    const author: AuthorRecord = { platform: 'x', externalId: 'pass-author', handle: 'passer', location: 'Uppermill, Oldham' };
+    const first = tweet('Reading the primer', { authorExternalId: 'pass-author' });
+    expect(authorStatements(await statementsSentDuring(() => store('rsahealth-x', [first], [author], pass)))).toBe(1);
+
+    const second = tweet('Reading it again', { authorExternalId: 'pass-author' });
+    expect(authorStatements(await statementsSentDuring(() => store('rsahealth-x', [second], [author], pass)))).toBe(0);
+    const [secondId] = await postIds(db.pool, [second]);
+    expect(await attributionsOf(db.pool, secondId!)).toEqual(['oldham profile-location Uppermill 0.59']);
+
+    // A changed profile is sent, and stored, and attributes from then on.
+    const moved = { ...author, location: 'Hyde, Tameside' };
+    const third = tweet('Now reading it in Hyde', { authorExternalId: 'pass-author' });
+    expect(authorStatements(await statementsSentDuring(() => store('rsahealth-x', [third], [moved], pass)))).toBe(1);
+    const stored = await db.pool.query<{ location: string }>(`SELECT location FROM authors WHERE external_id = 'pass-author'`);
+    expect(stored.rows[0]!.location).toBe('Hyde, Tameside');
+  });
+
+  it('does not take an author as written when the batch that wrote them rolled back', async () => {
+    const pass = new AuthorsWrittenThisPass();
+    const author: AuthorRecord = { platform: 'x', externalId: 'rolled-back-author', handle: 'rb', location: 'Marple, Stockport' };
+    const post = tweet('Never stored', { authorExternalId: 'rolled-back-author' });
+    // The batch fails at its cursor, after the authors were written: the transaction rolls back.
+    const failed = statementsSentDuring(() => store('rsahealth-x', [post], [author], pass), 'INSERT INTO locality_attributions');
+    await expect(failed).rejects.toThrow('refused');
+    expect((await db.pool.query(`SELECT 1 FROM authors WHERE external_id = 'rolled-back-author'`)).rowCount).toBe(0);
+
+    const again = tweet('Stored this time', { authorExternalId: 'rolled-back-author' });
+    expect(authorStatements(await statementsSentDuring(() => store('rsahealth-x', [again], [author], pass)))).toBe(1);
+    const [id] = await postIds(db.pool, [again]);
+    expect(await attributionsOf(db.pool, id!)).toEqual(['stockport profile-location Stockport 0.59']);
   });
 });

@@ -64,6 +64,28 @@ describe('post upserts', () => {
     expect(row.rows[0].text).toBe('badtext \uFFFD');
   });
 
+  it('store every column as sent: any text in the edit history, and absent JSON values as NULL', async () => {
+    const post = xPost(31, { editHistoryIds: ['a"b', 'c\\d', 'e,f', '{g}', 'NULL'], place: null, context: undefined, referenced: [], metrics: { likes: 1, reposts: 2, replies: 3, quotes: 4, impressions: 5_000_000_000 } });
+    await upsertPosts(db.pool, [post], authorsFor([post]), into());
+    const row = await db.pool.query(
+      `SELECT edit_history_ids, place IS NULL AS no_place, context IS NULL AS no_context, referenced IS NULL AS no_referenced,
+              like_count, repost_count, reply_count, quote_count, impression_count::text, created_at FROM posts WHERE external_id = $1`,
+      [post.externalId],
+    );
+    expect(row.rows[0]).toEqual({
+      edit_history_ids: ['a"b', 'c\\d', 'e,f', '{g}', 'NULL'],
+      no_place: true,
+      no_context: true,
+      no_referenced: true,
+      like_count: 1,
+      repost_count: 2,
+      reply_count: 3,
+      quote_count: 4,
+      impression_count: '5000000000',
+      created_at: post.createdAt,
+    });
+  });
+
   it('store each post once when two overlapping batches are upserted concurrently from two connections, without deadlock', async () => {
     const other = createPool(db.url, { max: 2 });
     try {
