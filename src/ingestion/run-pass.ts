@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../observability/logger.js';
 import type { Pool } from '../store/db.js';
 import { storeBatch } from './store-batch.js';
-import { AuthorsWrittenThisPass } from '../store/posts.js';
+import { AuthorsWrittenThisPass, serialiseRowsAhead } from '../store/posts.js';
 import { analyzeNeverAnalyzedIngestionTables } from '../store/table-statistics.js';
 import { emptyRunCounts, finishRun, startRun, type RunCounts, type RunKind, type RunTrigger } from '../store/runs.js';
 import { cursorForPass, findSourceBySlug, markSourceFailed, markSourceSucceeded, type SourceCursor, type SourceRow } from '../store/sources.js';
@@ -72,7 +72,10 @@ async function runLockedPass(pool: Pool, source: SourceRow, collector: SourceCol
   const fetchPage = async (from: SourceCursor, fetchSignal: AbortSignal): Promise<CollectedPage> => {
     for (;;) {
       try {
-        return await collector.fetchPage(from, fetchSignal);
+        const page = await collector.fetchPage(from, fetchSignal);
+        // While the store step is busy with the batch before: it then only joins these rows.
+        serialiseRowsAhead(page.posts, page.authors);
+        return page;
       } catch (error) {
         if (!(options.waitOnRateLimit && error instanceof RateLimitedError)) throw error;
         const waitMs = Math.max(0, error.resetAt.getTime() - Date.now());

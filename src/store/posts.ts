@@ -105,17 +105,7 @@ export async function upsertAuthors(db: Queryable, authors: readonly AuthorRecor
   const toSend: Array<{ key: string; row: string }> = [];
   for (const a of lastPerKey(authors)) {
     const key = recordKey(a.platform, a.externalId);
-    const row = toPgJson({
-      platform: a.platform,
-      external_id: a.externalId,
-      handle: a.handle ?? null,
-      name: a.name ?? null,
-      url: a.url ?? null,
-      location: a.location ?? null,
-      followers_count: a.followersCount ?? null,
-      verified: a.verified ?? null,
-      profile: a.profile ?? null,
-    });
+    const row = authorRowJson(a);
     const known = writtenThisPass?.locationIfWritten(key, row);
     if (known !== undefined) locations.set(key, known.location);
     else toSend.push({ key, row });
@@ -175,6 +165,52 @@ const POSTS_FROM_ARRAYS = `(SELECT ${POST_COLUMNS.map(columnFromArray).join(', '
 
 /** One post as the array of values the posts statement reads. */
 const postRow = (post: PostRecord) => POST_COLUMNS.map(([, , value]) => value(post));
+
+// Rows serialised ahead of the store step, by record. A pass serialises each page as it arrives,
+// while PostgreSQL is still storing the batch before it, so the store step itself only joins
+// bytes. Only records handed to `serialiseRowsAhead` are kept: those come straight from a
+// collector and are never changed afterwards, so a row here is always the record's row.
+const postRowsAhead = new WeakMap<PostRecord, Buffer>();
+const authorRowsAhead = new WeakMap<AuthorRecord, string>();
+
+// Rows are kept as UTF-8 bytes and the batch goes to PostgreSQL as a binary jsonb parameter (a
+// version byte, then the JSON text): the batch never exists as one string the size of the batch,
+// which V8 would flatten, encode and keep in its large-object space until a full collection.
+const postRowBytes = (post: PostRecord) => postRowsAhead.get(post) ?? Buffer.from(toPgJson(postRow(post)));
+const JSONB_BINARY_ARRAY_START = Buffer.from([1, 0x5b]); // jsonb binary format version 1, then '['
+const COMMA = Buffer.from(',');
+const ARRAY_END = Buffer.from(']');
+
+/** JSON array elements as a jsonb parameter in PostgreSQL's binary format. */
+function binaryJsonbArray(elements: readonly Buffer[]): Buffer {
+  const parts: Buffer[] = [JSONB_BINARY_ARRAY_START];
+  elements.forEach((element, index) => parts.push(...(index === 0 ? [element] : [COMMA, element])));
+  parts.push(ARRAY_END);
+  return Buffer.concat(parts);
+}
+
+function authorRowJson(author: AuthorRecord): string {
+  return (
+    authorRowsAhead.get(author) ??
+    toPgJson({
+      platform: author.platform,
+      external_id: author.externalId,
+      handle: author.handle ?? null,
+      name: author.name ?? null,
+      url: author.url ?? null,
+      location: author.location ?? null,
+      followers_count: author.followersCount ?? null,
+      verified: author.verified ?? null,
+      profile: author.profile ?? null,
+    })
+  );
+}
+
+/** Serialises a page's rows now, for a store step to come; the records must not change afterwards. */
+export function serialiseRowsAhead(posts: readonly PostRecord[], authors: readonly AuthorRecord[]): void {
+  for (const post of posts) if (!postRowsAhead.has(post)) postRowsAhead.set(post, postRowBytes(post));
+  for (const author of authors) if (!authorRowsAhead.has(author)) authorRowsAhead.set(author, authorRowJson(author));
+}
 
 // One statement per batch writes the posts, a snapshot of every new or changed post's engagement,
 // and the provenance of every post in the batch (one round trip instead of three; see PERFORMANCE.md).
@@ -307,7 +343,7 @@ export async function upsertPosts(
 
   // The authors statement is sent first; the posts' parameters are built while it runs.
   const authorsStored = upsertAuthors(db, authors, options.authorsWrittenThisPass);
-  const rows = toPgJson(unique.map(postRow));
+  const rows = binaryJsonbArray(unique.map(postRowBytes));
 
   const provenance = unique.map((post) => ({ platform: post.platform, external_id: post.externalId, relation: post.relation ?? 'match' }));
   const parameters = [rows, toPgJson(provenance), options.sourceId, options.campaignId, options.runId ?? null];
