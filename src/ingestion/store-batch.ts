@@ -60,15 +60,17 @@ export async function storeBatch(pool: Pool, batch: IngestBatch): Promise<Ingest
     const readBack = fresh.some((post) => pending.get(post.record) === undefined);
     const freshIds = new Set(newPosts.map((post) => post.id));
     const others = readBack ? result.attributablePostIds : result.attributablePostIds.filter((id) => !freshIds.has(id));
-    if (!readBack) {
-      const rows: NewPostAttribution[] = fresh.flatMap((post) => pending.get(post.record)!.map((attribution) => ({ ...attribution, postId: post.id })));
-      await insertNewPostAttributions(tx, rows);
-    }
-    await attributeStoredPosts(tx, others);
+    // Statements with no result the next one needs are sent together: the connection runs them in
+    // the order given, back to back, instead of waiting for this process to see each answer (it may
+    // be busy reading pages). A failure aborts the transaction, so every later one fails with it.
+    const newPostAttributions: NewPostAttribution[] = readBack ? [] : fresh.flatMap((post) => pending.get(post.record)!.map((attribution) => ({ ...attribution, postId: post.id })));
+    await Promise.all([insertNewPostAttributions(tx, newPostAttributions), attributeStoredPosts(tx, others)]);
     const removed = await tombstonePosts(tx, batch.removed ?? []);
-    if (!readBack) await markNewPostHoursDirty(tx, batch.campaignId, fresh.map((post) => post.record.createdAt));
-    await markRollupHoursDirty(tx, [...others, ...removed]);
-    if (batch.cursor !== undefined) await saveSourceCursor(tx, batch.sourceId, batch.cursor, batch.pass);
+    await Promise.all([
+      readBack ? undefined : markNewPostHoursDirty(tx, batch.campaignId, fresh.map((post) => post.record.createdAt)),
+      markRollupHoursDirty(tx, [...others, ...removed]),
+      batch.cursor === undefined ? undefined : saveSourceCursor(tx, batch.sourceId, batch.cursor, batch.pass),
+    ]);
     return { result: { ...result, removed: removed.length }, authorsWritten };
   });
   batch.authorsWrittenThisPass?.remember(stored.authorsWritten);
