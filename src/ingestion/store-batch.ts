@@ -1,5 +1,5 @@
 import type { PostRemoval, AuthorRecord, PostRecord } from '../domain/post.js';
-import { withTransaction, type Pool } from '../store/db.js';
+import { allOnConnection, withTransaction, type Pool } from '../store/db.js';
 import { insertNewPostAttributions, type NewPostAttribution } from '../store/attributions.js';
 import { tombstonePosts, upsertPosts, type StoreBatchResult, type UpsertPostsOptions } from '../store/posts.js';
 import type { RunKind } from '../store/runs.js';
@@ -60,13 +60,12 @@ export async function storeBatch(pool: Pool, batch: IngestBatch): Promise<Ingest
     const readBack = fresh.some((post) => pending.get(post.record) === undefined);
     const freshIds = new Set(newPosts.map((post) => post.id));
     const others = readBack ? result.attributablePostIds : result.attributablePostIds.filter((id) => !freshIds.has(id));
-    // Statements with no result the next one needs are sent together: the connection runs them in
-    // the order given, back to back, instead of waiting for this process to see each answer (it may
-    // be busy reading pages). A failure aborts the transaction, so every later one fails with it.
+    // Statements with no result the next one needs are sent together (the main thread may be busy
+    // reading pages when an answer comes). A failure aborts the transaction: every later one fails.
     const newPostAttributions: NewPostAttribution[] = readBack ? [] : fresh.flatMap((post) => pending.get(post.record)!.map((attribution) => ({ ...attribution, postId: post.id })));
-    await Promise.all([insertNewPostAttributions(tx, newPostAttributions), attributeStoredPosts(tx, others)]);
+    await allOnConnection([insertNewPostAttributions(tx, newPostAttributions), attributeStoredPosts(tx, others)]);
     const removed = await tombstonePosts(tx, batch.removed ?? []);
-    await Promise.all([
+    await allOnConnection([
       readBack ? undefined : markNewPostHoursDirty(tx, batch.campaignId, fresh.map((post) => post.record.createdAt)),
       markRollupHoursDirty(tx, [...others, ...removed]),
       batch.cursor === undefined ? undefined : saveSourceCursor(tx, batch.sourceId, batch.cursor, batch.pass),

@@ -101,6 +101,18 @@ export async function withTransaction<T>(
   });
 }
 
+/**
+ * Statements of one transaction sent together: the connection runs them back to back in the order
+ * given, without waiting for this process to see each answer. Every one is waited for before the
+ * first failure is thrown, so none is still running (or about to send a follow-up statement) when
+ * the transaction is rolled back and the connection handed to someone else.
+ */
+export async function allOnConnection(statements: ReadonlyArray<Promise<unknown> | undefined>): Promise<void> {
+  const settled = await Promise.allSettled(statements.filter((statement) => statement !== undefined));
+  const failed = settled.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
+  if (failed) throw failed.reason;
+}
+
 /** A connection failure becomes a ServiceUnreachableError naming the address; anything else is returned as it is. */
 function asUnreachable(error: unknown, databaseUrl: string): unknown {
   return isConnectionError(error) ? new ServiceUnreachableError('PostgreSQL', databaseUrl, 'DATABASE_URL', describeConnectionError(error)) : error;
