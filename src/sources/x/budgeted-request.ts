@@ -1,8 +1,9 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ApiPartialResponseError, ApiResponseError, type TwitterResponse } from 'twitter-api-v2';
 import { z } from 'zod';
 import { RateLimitedError } from '../../ingestion/errors.js';
-import type { RateOutcome, ScopedRateBudget } from '../../ingestion/rate-budget.js';
+import type { RateOutcome, RateReservation, ScopedRateBudget } from '../../ingestion/rate-budget.js';
 import { classifyXError } from './errors.js';
 
 // Every X API call goes through here: reserve a slot of the shared window first (when a budget is
@@ -42,12 +43,30 @@ function outcomeOfError(error: unknown): RateOutcome {
   return { kind: 'no-answer' };
 }
 
+/** How long a caller waits, at most, for another worker's probe of a new window to come back. */
+export const PROBE_WAIT_MS = 2_000;
+const PROBE_POLL_MS = 50;
+
+/**
+ * A reservation, waiting while another worker's probe of an unknown window is in flight: that is
+ * one request's time, and giving up would end a pass as rate-limited (and show the source so) for
+ * a quarter of a second. A spent window, or a probe that never comes back, is refused as before.
+ */
+async function reserveWaitingForProbe(budget: ScopedRateBudget, family: XRateFamily): Promise<RateReservation> {
+  const giveUpAt = Date.now() + PROBE_WAIT_MS;
+  for (;;) {
+    const reservation = await budget.reserve(family);
+    if (reservation.granted || reservation.reason !== 'probe-in-flight' || Date.now() >= giveUpAt) return reservation;
+    await sleep(PROBE_POLL_MS);
+  }
+}
+
 /**
  * Sends one request to X within the shared budget. Throws RateLimitedError (with the time to try
  * again) without sending when the window is spent, and classified ingestion errors on failure.
  */
 export async function sendWithinBudget<T>(budget: ScopedRateBudget | undefined, family: XRateFamily, send: () => Promise<TwitterResponse<T>>): Promise<TwitterResponse<T>> {
-  const reservation = budget ? await budget.reserve(family) : undefined;
+  const reservation = budget ? await reserveWaitingForProbe(budget, family) : undefined;
   if (reservation && !reservation.granted) {
     const why = reservation.reason === 'probe-in-flight' ? 'another worker is probing the new rate-limit window' : 'the shared rate-limit window is spent';
     throw new RateLimitedError(reservation.retryAt, `X ${family}: ${why}; resumes at ${reservation.retryAt.toISOString()}`);
