@@ -156,12 +156,18 @@ const POST_COLUMNS: ReadonlyArray<readonly [name: string, type: ColumnType, valu
   ['quote_count', 'integer', (post) => post.metrics.quotes],
   ['impression_count', 'bigint', (post) => post.metrics.impressions ?? null],
   ['raw', 'jsonb', (post) => post.raw ?? null],
+  // Not a column of posts: how the source relates to the post, for its provenance row.
+  ['relation', 'text', (post) => post.relation ?? 'match'],
 ];
 
 // `->` gives JSON null as a jsonb 'null', which must be stored as SQL NULL; `->>` already gives NULL.
 const columnFromArray = ([name, type]: (typeof POST_COLUMNS)[number], index: number) =>
   type === 'jsonb' ? `NULLIF(e->${index}, 'null') AS ${name}` : type === 'text' ? `e->>${index} AS ${name}` : `(e->>${index})::${type} AS ${name}`;
 const POSTS_FROM_ARRAYS = `(SELECT ${POST_COLUMNS.map(columnFromArray).join(', ')} FROM jsonb_array_elements($1::jsonb) AS e)`;
+const position = (name: string) => POST_COLUMNS.findIndex(([column]) => column === name);
+// Only the keys and relation, for provenance: reading every column again would copy each payload.
+const KEYS_FROM_ARRAYS = `(SELECT e->>${position('platform')} AS platform, e->>${position('external_id')} AS external_id, e->>${position('relation')} AS relation
+                           FROM jsonb_array_elements($1::jsonb) AS e)`;
 
 /** One post as the array of values the posts statement reads. */
 const postRow = (post: PostRecord) => POST_COLUMNS.map(([, , value]) => value(post));
@@ -271,7 +277,7 @@ const UPSERT_POSTS = `
     ON CONFLICT (post_id, captured_at) DO NOTHING
   ),
   batch_keys AS (
-    SELECT platform, external_id, relation FROM json_to_recordset($2::json) AS k(platform text, external_id text, relation text)
+    SELECT platform, external_id, relation FROM ${KEYS_FROM_ARRAYS} AS k
   ),
   batch_posts AS (
     SELECT DISTINCT ON (id) id, created_at, relation FROM (
@@ -283,7 +289,7 @@ const UPSERT_POSTS = `
   ),
   provenance AS (
     INSERT INTO post_sources AS ps (post_id, source_id, campaign_id, post_created_at, relation, first_run_id)
-    SELECT id, $3, $4, created_at, relation, $5 FROM batch_posts ORDER BY id
+    SELECT id, $2, $3, created_at, relation, $4 FROM batch_posts ORDER BY id
     ON CONFLICT (source_id, post_id) DO UPDATE SET relation = 'match', post_created_at = EXCLUDED.post_created_at
     WHERE ps.relation = 'reference' AND EXCLUDED.relation = 'match'
     RETURNING ps.post_id
@@ -345,8 +351,7 @@ export async function upsertPosts(
   const authorsStored = upsertAuthors(db, authors, options.authorsWrittenThisPass);
   const rows = binaryJsonbArray(unique.map(postRowBytes));
 
-  const provenance = unique.map((post) => ({ platform: post.platform, external_id: post.externalId, relation: post.relation ?? 'match' }));
-  const parameters = [rows, toPgJson(provenance), options.sourceId, options.campaignId, options.runId ?? null];
+  const parameters = [rows, options.sourceId, options.campaignId, options.runId ?? null];
   const { locations: authorLocations, written: authorsWritten } = await authorsStored;
   const [result] = await Promise.all([
     db.query<{ id: number; platform: Platform | null; external_id: string | null; inserted: boolean; written: boolean }>(UPSERT_POSTS, parameters),
