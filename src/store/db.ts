@@ -88,17 +88,37 @@ export async function withTransaction<T>(
 ): Promise<T> {
   const [options, work] = typeof optionsOrWork === 'function' ? [{}, optionsOrWork] : [optionsOrWork, maybeWork!];
   return withClient(pool, async (client) => {
+    const tx = inOrder(client);
     // One round trip: a simple-protocol query may hold several statements.
-    await client.query(options.synchronousCommit === false ? 'BEGIN; SET LOCAL synchronous_commit = off' : 'BEGIN');
+    await tx.query(options.synchronousCommit === false ? 'BEGIN; SET LOCAL synchronous_commit = off' : 'BEGIN');
     try {
-      const result = await work(client);
-      await client.query('COMMIT');
+      const result = await work(tx);
+      await tx.query('COMMIT');
       return result;
     } catch (error) {
-      await client.query('ROLLBACK').catch(() => {});
+      // After every statement already given, whether or not the work waited for it.
+      await tx.query('ROLLBACK').catch(() => {});
       throw error;
     }
   });
+}
+
+/**
+ * A transaction's connection that takes statements while one is still running and sends each when
+ * the one before has finished, in the order given. node-postgres queues them itself but is dropping
+ * that (a deprecation warning in pg 8, gone in pg 9). The next statement is sent as soon as the one
+ * before settles (a microtask), not when its caller's code next gets to run.
+ */
+function inOrder(client: pg.PoolClient): Queryable {
+  let previous: Promise<unknown> = Promise.resolve();
+  return {
+    query<R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>> {
+      const send = () => client.query<R>(text, values);
+      const result = previous.then(send, send);
+      previous = result.catch(() => undefined);
+      return result;
+    },
+  };
 }
 
 /**
