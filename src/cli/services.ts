@@ -1,5 +1,5 @@
 import { loadConfig, type AppConfig } from '../config/index.js';
-import { startWebServer } from '../http/server.js';
+import { checkListenAddress, startWebServer } from '../http/server.js';
 import { createLogger, type Logger } from '../observability/logger.js';
 import { connectServices, prepareDatabase } from '../runtime/boot.js';
 import { Closer } from '../runtime/closer.js';
@@ -41,7 +41,11 @@ export async function runServices(options: GlobalOptions, roles: { web: boolean;
   const stop = waitForStopSignal(logger);
   let started = false;
   try {
-    const demo = roles.demo === 'always' || (roles.demo === 'auto' && wantsDemo(config)) ? await startDemo(config, logger) : undefined;
+    const demoWanted = roles.demo === 'always' || (roles.demo === 'auto' && wantsDemo(config));
+    // The demo recreates its database, which a demo already running would be using: a second
+    // `npm start` must fail on the taken port before it does.
+    if (demoWanted && roles.web) await checkListenAddress(config.env.HOST, config.env.PORT);
+    const demo = demoWanted ? await startDemo(config, logger) : undefined;
     if (demo) {
       closer.add('simulators', () => demo.world.close());
       config = demo.config;

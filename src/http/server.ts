@@ -1,3 +1,5 @@
+import { createServer } from 'node:net';
+import { ConfigError } from '../config/errors.js';
 import type { AppConfig } from '../config/index.js';
 import type { Logger } from '../observability/logger.js';
 import { RateBudget, rateBudgetPrefix } from '../ingestion/rate-budget.js';
@@ -12,6 +14,37 @@ export interface RunningWebServer {
   /** The address it listens on, e.g. http://127.0.0.1:3000. */
   url: string;
   close(): Promise<Error[]>;
+}
+
+const LISTEN_PROBLEMS: Readonly<Record<string, string>> = {
+  EADDRINUSE: 'another program (perhaps another Groundswell) already listens there',
+  EACCES: 'this user may not listen there',
+  EADDRNOTAVAIL: 'this machine has no such address',
+};
+
+/** A listen failure an operator can fix, as a configuration error naming HOST and PORT; anything else as it is. */
+function asAddressProblem(error: unknown, host: string, port: number): unknown {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  const problem = code === undefined ? undefined : LISTEN_PROBLEMS[code];
+  return problem === undefined ? error : new ConfigError('the environment', [`HOST ${host}, PORT ${port}: ${problem}; set PORT (or HOST) to an address that is free`]);
+}
+
+/**
+ * Fails with a ConfigError when the web server could not listen on HOST:PORT, before anything is
+ * changed: the demo checks this before it recreates its database, which a running demo is using.
+ */
+export async function checkListenAddress(host: string, port: number): Promise<void> {
+  const probe = createServer();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      probe.once('error', reject);
+      probe.listen({ host, port, exclusive: true }, resolve);
+    });
+  } catch (error) {
+    throw asAddressProblem(error, host, port);
+  } finally {
+    await new Promise<void>((resolve) => (probe.listening ? probe.close(() => resolve()) : resolve()));
+  }
 }
 
 /** The only place that listens: builds the app over the shared pool and serves it on HOST:PORT. */
@@ -32,7 +65,9 @@ export async function startWebServer(config: AppConfig, pool: Pool, logger: Logg
     const metrics = createMetrics({ db: pool, queue: ingestQueue, rateBudget: new RateBudget(redis, { keyPrefix: rateBudgetPrefix(config.env.REDIS_PREFIX) }) });
     const app = await buildApp({ db: pool, redis, redisPrefix: config.env.REDIS_PREFIX, trustProxy: config.env.TRUST_PROXY, ingestQueue, metrics, demo: config.demo ?? false, logger: logger.child({ component: 'web' }) });
     closer.add('http', () => app.close());
-    const address = await app.listen({ host: config.env.HOST, port: config.env.PORT });
+    const address = await app.listen({ host: config.env.HOST, port: config.env.PORT }).catch((error: unknown) => {
+      throw asAddressProblem(error, config.env.HOST, config.env.PORT);
+    });
     const url = address.replace('[::1]', 'localhost').replace('0.0.0.0', '127.0.0.1');
     logger.info({ url }, `web server listening on ${url}`);
     return { url, close: () => closer.close() };

@@ -1,6 +1,10 @@
+import { createServer } from 'node:net';
+import pg from 'pg';
 import { describe, expect, it, vi } from 'vitest';
+import { connectionConfig } from '../../src/store/db.js';
 import { runCli, spawnCli } from '../support/cli.js';
 import { redisPrefix, unusedDatabaseUrl } from '../support/db.js';
+import { ADMIN_DATABASE_URL } from '../support/services.js';
 
 describe('groundswell command line', () => {
   it('prints usage and exits 2 for an unknown command', async () => {
@@ -37,6 +41,40 @@ describe('groundswell command line', () => {
     expect(postgresDown.stderr).toContain('PostgreSQL is not reachable at postgres://gs:[redacted]@127.0.0.1:1/groundswell_demo (DATABASE_URL)');
     expect(postgresDown.stderr).not.toContain('hunter2');
     expect(postgresDown.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('refuses a port another program listens on, naming HOST and PORT, before a demo resets its data', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen({ host: '127.0.0.1', port: 0 }, resolve));
+    const port = (taken.address() as { port: number }).port;
+    const url = unusedDatabaseUrl();
+    // The database a demo already running on that port would be using, with something in it.
+    const demoDatabase = `${new URL(url).pathname.slice(1)}_demo`;
+    const admin = new pg.Client(connectionConfig(ADMIN_DATABASE_URL));
+    await admin.connect();
+    try {
+      await admin.query(`CREATE DATABASE ${pg.escapeIdentifier(demoDatabase)}`);
+      const running = new pg.Client(connectionConfig(Object.assign(new URL(url), { pathname: `/${demoDatabase}` }).toString()));
+      await running.connect();
+      await running.query('CREATE TABLE still_here (n integer)');
+
+      const demo = await runCli(['start'], { DATABASE_URL: url, PORT: String(port), REDIS_PREFIX: redisPrefix('cli-port'), X_BEARER_TOKEN: '' });
+      expect(demo.code).toBe(78);
+      expect(demo.stderr).toContain(`HOST 127.0.0.1, PORT ${port}: another program (perhaps another Groundswell) already listens there`);
+      expect(demo.stderr).not.toMatch(/\n\s+at /);
+      expect((await running.query(`SELECT to_regclass('still_here') IS NOT NULL AS kept`)).rows[0]).toEqual({ kept: true });
+      await running.end();
+
+      // Tracking for real, the web server's own listen reports it the same way.
+      const tracking = await runCli(['start'], { DATABASE_URL: unusedDatabaseUrl(), PORT: String(port), REDIS_PREFIX: redisPrefix('cli-port'), X_BEARER_TOKEN: 'not-a-real-token', X_API_BASE_URL: 'http://127.0.0.1:1' });
+      expect(tracking.code).toBe(78);
+      expect(tracking.stderr).toContain(`PORT ${port}: another program`);
+      expect(tracking.stderr).not.toMatch(/\n\s+at /);
+    } finally {
+      await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(demoDatabase)} WITH (FORCE)`);
+      await admin.end();
+      taken.close();
+    }
   });
 
   it('names PostgreSQL without printing its password when it is down', async () => {
