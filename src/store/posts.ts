@@ -1,5 +1,6 @@
 import type { AuthorRecord, Platform, PostRecord, PostRemoval } from '../domain/post.js';
 import type { Queryable } from './db.js';
+import { jsonArrayChunks } from '../runtime/json-bytes.js';
 import { toPgJson } from './json.js';
 
 // Authors and posts are written set-based: one statement per table per batch, rows passed as one
@@ -183,17 +184,10 @@ const authorRowsAhead = new WeakMap<AuthorRecord, string>();
 // version byte, then the JSON text): the batch never exists as one string the size of the batch,
 // which V8 would flatten, encode and keep in its large-object space until a full collection.
 const postRowBytes = (post: PostRecord) => postRowsAhead.get(post) ?? Buffer.from(toPgJson(postRow(post)));
-const JSONB_BINARY_ARRAY_START = Buffer.from([1, 0x5b]); // jsonb binary format version 1, then '['
-const COMMA = Buffer.from(',');
-const ARRAY_END = Buffer.from(']');
+const JSONB_BINARY_VERSION = Buffer.from([1]);
 
 /** JSON array elements as a jsonb parameter in PostgreSQL's binary format. */
-function binaryJsonbArray(elements: readonly Buffer[]): Buffer {
-  const parts: Buffer[] = [JSONB_BINARY_ARRAY_START];
-  elements.forEach((element, index) => parts.push(...(index === 0 ? [element] : [COMMA, element])));
-  parts.push(ARRAY_END);
-  return Buffer.concat(parts);
-}
+const binaryJsonbArray = (elements: readonly Buffer[]) => Buffer.concat([JSONB_BINARY_VERSION, ...jsonArrayChunks(elements)]);
 
 function authorRowJson(author: AuthorRecord): string {
   return (

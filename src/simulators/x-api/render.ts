@@ -1,3 +1,4 @@
+import { jsonArrayChunks } from '../../runtime/json-bytes.js';
 import { extractEntities } from './entities.js';
 import { tweetNotAuthorized, tweetNotFound, type InvalidParameter, type ProblemBody } from './problems.js';
 import type { XEntities, XPlaceRecord, XTweetRecord, XUserRecord } from './types.js';
@@ -279,19 +280,6 @@ export function renderTweets(tweets: readonly XTweetRecord[], selection: FieldSe
   };
 }
 
-const COMMA = Buffer.from(',');
-const OPEN_ARRAY = Buffer.from('[');
-const CLOSE_ARRAY = Buffer.from(']');
-
-function pushArray(chunks: Buffer[], items: readonly Buffer[]): void {
-  chunks.push(OPEN_ARRAY);
-  items.forEach((item, index) => {
-    if (index > 0) chunks.push(COMMA);
-    chunks.push(item);
-  });
-  chunks.push(CLOSE_ARRAY);
-}
-
 /**
  * A search or lookup body, UTF-8 encoded, byte for byte what JSON.stringify would make of the
  * object with keys in X's order: data, includes (users, tweets, places), errors, meta. `errors` is
@@ -299,14 +287,14 @@ function pushArray(chunks: Buffer[], items: readonly Buffer[]): void {
  */
 export function tweetsBody(parts: { rendered: RenderedTweets; errors: readonly ProblemBody[]; meta?: JsonObject }): Buffer {
   const chunks: Buffer[] = [Buffer.from('{"data":')];
-  pushArray(chunks, parts.rendered.data);
+  chunks.push(...jsonArrayChunks(parts.rendered.data));
   const { users, tweets, places } = parts.rendered.includes;
   const lists = ([['users', users], ['tweets', tweets], ['places', places]] as const).filter(([, items]) => items.length > 0);
   if (lists.length > 0) {
     chunks.push(Buffer.from(',"includes":{'));
     lists.forEach(([name, items], index) => {
       chunks.push(Buffer.from(`${index > 0 ? ',' : ''}"${name}":`));
-      pushArray(chunks, items);
+      chunks.push(...jsonArrayChunks(items));
     });
     chunks.push(Buffer.from('}'));
   }
