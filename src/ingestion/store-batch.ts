@@ -38,22 +38,22 @@ export async function storeBatch(pool: Pool, batch: IngestBatch): Promise<Ingest
     // store (nearly all of them while collecting) are attributed from the records in hand, while
     // PostgreSQL writes them; posts that changed or newly joined the campaign are read back, because
     // other campaigns, overrides and earlier attributions may be involved.
-    const attributor = newPostAttributor(tx, batch.campaignId, batch.sourceId);
+    const attributorLoading = newPostAttributor(tx, batch.campaignId, batch.sourceId);
     // Awaited below on every path; this only keeps a failure from being reported as unhandled first.
-    attributor.catch(() => {});
+    attributorLoading.catch(() => {});
     // Per match record: its attributions, or undefined when its author's stored location is unknown.
     const pending = new Map<PostRecord, PendingAttribution[] | undefined>();
     const { newPosts, authorsWritten, ...result } = await upsertPosts(tx, batch.posts, batch.authors, batch, {
       whileWritingPosts: async (authors) => {
-        const newPostAttributions = await attributor;
+        const attributor = await attributorLoading;
         for (const record of batch.posts) {
           if ((record.relation ?? 'match') !== 'match') continue;
           const location = record.authorExternalId == null ? null : authors.locationOf(record.platform, record.authorExternalId);
-          pending.set(record, location === undefined ? undefined : newPostAttributions.attribute(record, location));
+          pending.set(record, location === undefined ? undefined : attributor.attribute(record, location));
         }
       },
     });
-    await attributor;
+    await attributorLoading;
 
     const fresh = newPosts.filter((post) => pending.has(post.record));
     // A new post whose author the batch did not carry has its location only in the database.

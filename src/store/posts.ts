@@ -73,10 +73,16 @@ export class StoredAuthorLocations {
  * taken as stored. Another process may have changed an author since: then that newer profile
  * stays, as it would if this pass had fetched the author a moment earlier.
  */
+/** An author as one statement sent it, with the location stored afterwards. */
+interface WrittenAuthor {
+  row: string;
+  location: string | null;
+}
+
 export class AuthorsWrittenThisPass {
   /** Enough for any campaign's conversation; past it the pass simply sends every author again. */
   static readonly LIMIT = 200_000;
-  readonly #byKey = new Map<string, { row: string; location: string | null }>();
+  readonly #byKey = new Map<string, WrittenAuthor>();
 
   /** The stored location when this exact row was written before; undefined when it must be sent. */
   locationIfWritten(key: string, row: string): { location: string | null } | undefined {
@@ -85,7 +91,7 @@ export class AuthorsWrittenThisPass {
   }
 
   /** Records rows whose transaction has committed. */
-  remember(written: ReadonlyMap<string, { row: string; location: string | null }>): void {
+  remember(written: ReadonlyMap<string, WrittenAuthor>): void {
     if (this.#byKey.size + written.size > AuthorsWrittenThisPass.LIMIT) this.#byKey.clear();
     for (const [key, entry] of written) this.#byKey.set(key, entry);
   }
@@ -94,7 +100,7 @@ export class AuthorsWrittenThisPass {
 /** Authors stored by one statement; `written` is what to remember once the transaction commits. */
 export interface UpsertAuthorsResult {
   locations: StoredAuthorLocations;
-  written: ReadonlyMap<string, { row: string; location: string | null }>;
+  written: ReadonlyMap<string, WrittenAuthor>;
 }
 
 /**
@@ -103,22 +109,22 @@ export interface UpsertAuthorsResult {
  */
 export async function upsertAuthors(db: Queryable, authors: readonly AuthorRecord[], writtenThisPass?: AuthorsWrittenThisPass): Promise<UpsertAuthorsResult> {
   const locations = new Map<string, string | null>();
-  const toSend: Array<{ key: string; row: string }> = [];
+  // Rows to send, by key.
+  const toSend = new Map<string, string>();
   for (const a of lastPerKey(authors)) {
     const key = recordKey(a.platform, a.externalId);
     const row = authorRowJson(a);
     const known = writtenThisPass?.locationIfWritten(key, row);
     if (known !== undefined) locations.set(key, known.location);
-    else toSend.push({ key, row });
+    else toSend.set(key, row);
   }
-  const written = new Map<string, { row: string; location: string | null }>();
-  if (toSend.length > 0) {
-    const result = await db.query<{ platform: Platform; external_id: string; location: string | null }>(UPSERT_AUTHORS, [`[${toSend.map((author) => author.row).join(',')}]`]);
-    const sent = new Map(toSend.map((author) => [author.key, author.row]));
+  const written = new Map<string, WrittenAuthor>();
+  if (toSend.size > 0) {
+    const result = await db.query<{ platform: Platform; external_id: string; location: string | null }>(UPSERT_AUTHORS, [`[${[...toSend.values()].join(',')}]`]);
     for (const row of result.rows) {
       const key = recordKey(row.platform, row.external_id);
       locations.set(key, row.location);
-      written.set(key, { row: sent.get(key)!, location: row.location });
+      written.set(key, { row: toSend.get(key)!, location: row.location });
     }
   }
   return { locations: new StoredAuthorLocations(locations), written };
