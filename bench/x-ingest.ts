@@ -98,7 +98,7 @@ try {
   const ingestRate = stored / result.seconds;
   const copyRate = stored / copySeconds;
   // The ingesting process's CPU comes from its own report; this process only waited.
-  const cpu = describeCpu({ ...cpuBefore, self: 0 }, { ...cpuAfter, self: result.cpuSeconds }, 'fake X API').replace('this process', 'ingesting process');
+  const cpu = describeCpu(cpuBefore, cpuAfter, 'fake X API', result.cpuSeconds);
   console.log('');
   console.log(`ingest (fake X → client → validate → normalise → upsert): ${fmt(stored)} posts in ${result.seconds.toFixed(1)} s = ${fmt(ingestRate)} posts/s (${String(result.outcome.pages)} pages)`);
   console.log(`raw COPY of the same rows, table to table, same run:      ${fmt(stored)} rows in ${copySeconds.toFixed(1)} s = ${fmt(copyRate)} rows/s (median of ${copy.runs.map((run) => run.toFixed(1)).join(' / ')} s)`);

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import type { Pool } from '../../src/store/db.js';
 
-// Where the CPU time of a benchmark went: this process, a helper process (the fake API), and the
-// PostgreSQL backends serving the benchmark's database. On a 2-core machine these three share the
+// Where the CPU time of a benchmark went: the ingesting process (which reports its own), a helper
+// process (the fake API), and the PostgreSQL backends serving the benchmark's database. On a 2-core machine these three share the
 // cores, so their sum says more about the limit than any one of them. Linux only (/proc); elsewhere
 // the figures are left out.
 
@@ -26,26 +26,27 @@ async function backendPids(pool: Pool): Promise<number[]> {
 }
 
 export interface CpuSample {
-  self: number;
   helper: number | undefined;
   postgres: Map<number, number>;
 }
 
-/** CPU seconds so far of this process, the helper and this database's PostgreSQL backends. */
+/** CPU seconds so far of the helper and this database's PostgreSQL backends. */
 export async function sampleCpu(pool: Pool, helperPid: number | undefined): Promise<CpuSample> {
-  const usage = process.cpuUsage();
   const postgres = new Map<number, number>();
   for (const pid of await backendPids(pool)) {
     const seconds = processCpuSeconds(pid);
     if (seconds !== undefined) postgres.set(pid, seconds);
   }
-  return { self: (usage.user + usage.system) / 1e6, helper: helperPid === undefined ? undefined : processCpuSeconds(helperPid), postgres };
+  return { helper: helperPid === undefined ? undefined : processCpuSeconds(helperPid), postgres };
 }
 
-/** "CPU: this process 3.1 s, fake 1.2 s, PostgreSQL 3.0 s" between two samples (backends that came and went are counted from 0). */
-export function describeCpu(before: CpuSample, after: CpuSample, helperName: string): string {
+/**
+ * "CPU time: ingesting process 3.1 s, fake X API 1.2 s, PostgreSQL backends 3.0 s" between two
+ * samples (backends that came and went are counted from 0), with the ingesting process's own figure.
+ */
+export function describeCpu(before: CpuSample, after: CpuSample, helperName: string, ingestingSeconds: number): string {
   const postgres = [...after.postgres].reduce((sum, [pid, seconds]) => sum + seconds - (before.postgres.get(pid) ?? 0), 0);
-  const parts = [`this process ${(after.self - before.self).toFixed(1)} s`];
+  const parts = [`ingesting process ${ingestingSeconds.toFixed(1)} s`];
   if (before.helper !== undefined && after.helper !== undefined) parts.push(`${helperName} ${(after.helper - before.helper).toFixed(1)} s`);
   if (after.postgres.size > 0) parts.push(`PostgreSQL backends ${postgres.toFixed(1)} s`);
   return `CPU time: ${parts.join(', ')}`;
