@@ -61,7 +61,8 @@ export async function runTokenCreate(options: GlobalOptions, flags: { email: str
   });
 }
 
-const tokenId = z.coerce.number({ error: 'is not a token id (see `groundswell token list`)' }).int({ error: 'is not a token id (see `groundswell token list`)' }).positive({ error: 'is not a token id (see `groundswell token list`)' });
+const NOT_A_TOKEN_ID = { error: 'is not a token id (see `groundswell token list`)' };
+const tokenId = z.coerce.number(NOT_A_TOKEN_ID).int(NOT_A_TOKEN_ID).positive(NOT_A_TOKEN_ID);
 
 const day = (at: Date | null) => (at === null ? '-' : at.toISOString().slice(0, 16).replace('T', ' '));
 

@@ -47,7 +47,7 @@ export async function checkListenAddress(host: string, port: number): Promise<vo
   }
 }
 
-/** The only place that listens: builds the app over the shared pool and serves it on HOST:PORT. */
+/** The only place that serves the app: builds it over the shared pool and listens on HOST:PORT. */
 export async function startWebServer(config: AppConfig, pool: Pool, logger: Logger): Promise<RunningWebServer> {
   const closer = new Closer();
   const redis = createRedis(config.env.REDIS_URL, { name: 'groundswell-web' });

@@ -19,14 +19,7 @@ const LINKS_AND_ACCOUNTS =
 /** Hashtags are read by the hashtag rule from X's entities (or from here); prose matching skips them. */
 const HASHTAG = /#([\p{L}\p{N}_]+)/gu;
 
-
 const NOT_LETTER_OR_DIGIT = /[^\p{L}\p{N}]+/gu;
-
-/*
- * Tokens are words (runs of letters and digits) and hard breaks. A break (sentence end, line end, a
- * blanked link/mention/hashtag) stops a phrase: "…in Hyde. Park your car…" is not "Hyde Park".
- * Hyphens and commas do not break, so "Ashton-under-Lyne" and "Denton, Texas" read as phrases.
- */
 
 /** Stands in for a removed link, mention or hashtag; the tokeniser treats it as a break. */
 const REMOVED_SPAN = ' \uFFFC ';
@@ -82,6 +75,10 @@ export function nameTokens(text: string): TokenisedText {
   return tokens(foldAccents(text));
 }
 
+// Tokens are words (runs of letters and digits) and hard breaks. A break (sentence end, line end, a
+// blanked link/mention/hashtag) stops a phrase: "…in Hyde. Park your car…" is not "Hyde Park".
+// Hyphens and commas do not break, so "Ashton-under-Lyne" and "Denton, Texas" read as phrases.
+//
 // The tokeniser reads the text one character at a time instead of matching a Unicode regex per
 // word: it runs for every post, and allocating a match per word cost more than the matching itself.
 // ASCII is classified by code; anything else by the same Unicode classes the patterns use.
