@@ -3,6 +3,7 @@ import type { AppConfig } from '../src/config/index.js';
 import type { CollectorRegistry } from '../src/ingestion/collector.js';
 import type { Logger } from '../src/observability/logger.js';
 import { Closer } from '../src/runtime/closer.js';
+import { settlesWithin } from '../src/runtime/deadline.js';
 import { createRedis } from '../src/runtime/redis.js';
 import type { XConnection } from '../src/sources/index.js';
 import type { Pool } from '../src/store/db.js';
@@ -30,7 +31,7 @@ export interface WorkerOptions {
 export async function startWorker(config: AppConfig, pool: Pool, logger: Logger, options: WorkerOptions): Promise<RunningWorker> {
   const log = logger.child({ component: 'worker' });
   const concurrency = options.concurrency ?? 4;
-  const closer = new Closer();
+  const closer = new Closer({ logger: log });
   const queueConnection = createRedis(config.env.REDIS_URL, { forBlockingClient: true, name: 'groundswell-queue' });
   const queue = createIngestQueue(config.env.REDIS_URL, config.env.REDIS_PREFIX, queueConnection);
   // Redis going away is reported here (and retried by ioredis), not thrown as an unhandled event.
@@ -86,15 +87,7 @@ async function ensureSchedules(queue: IngestQueue, rebuild: () => Promise<Schedu
 
 /** Lets in-flight passes finish for up to `timeoutMs`; after that they are abandoned and another worker resumes them. */
 async function closeWithin(worker: Worker<IngestJobData, unknown, IngestJobName>, timeoutMs: number, log: Logger): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const drained = worker.close().then(() => true);
-  const timedOut = new Promise<false>((resolve) => {
-    timer = setTimeout(() => resolve(false), timeoutMs);
-  });
-  const finished = await Promise.race([drained, timedOut]);
-  clearTimeout(timer);
-  if (!finished) {
-    log.warn({ timeoutMs }, 'in-flight jobs did not finish in time; closing anyway (they will be picked up again)');
-    await worker.close(true);
-  }
+  if (await settlesWithin(worker.close(), timeoutMs)) return;
+  log.warn({ timeoutMs }, 'in-flight jobs did not finish in time; closing anyway (they will be picked up again)');
+  await worker.close(true);
 }

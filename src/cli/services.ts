@@ -37,7 +37,7 @@ export async function runServices(options: GlobalOptions, roles: { web: boolean;
   const booted = await bootstrap(options);
   const logger = booted.logger;
   let config = booted.config;
-  const closer = new Closer();
+  const closer = new Closer({ logger });
   const stop = waitForStopSignal(logger);
   let started = false;
   try {
