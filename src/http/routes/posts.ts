@@ -8,9 +8,8 @@ import { readAttributions } from '../../store/attributions.js';
 import { localityIdsBySlug } from '../../store/campaign-catalog.js';
 import { withTransaction } from '../../store/db.js';
 import { isCampaignPost, queryPosts, type PostPosition } from '../../store/posts-query.js';
-import { findSourceBySlug } from '../../store/sources.js';
 import { defineRoute } from '../api-route.js';
-import { campaignParams, requireCampaign } from '../campaign-scope.js';
+import { campaignParams, requireCampaign, sourceFilter } from '../campaign-scope.js';
 import { BadParameterError, notFound } from '../errors.js';
 import { id, instant, limit, slug } from '../params.js';
 
@@ -91,11 +90,7 @@ export const postRoutes = [
         locality = { id: localityId };
       }
       let sourceId: number | undefined;
-      if (query.source) {
-        const source = await findSourceBySlug(services.db, query.source);
-        if (!source || source.campaignId !== campaign.id) throw new BadParameterError('source', 'query', `source "${query.source}" is not a source of campaign "${campaign.slug}"`);
-        sourceId = source.id;
-      }
+      if (query.source) sourceId = (await sourceFilter(services.db, campaign, query.source)).id;
 
       const page = await queryPosts(services.db, {
         campaignId: campaign.id,

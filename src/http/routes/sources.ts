@@ -1,11 +1,9 @@
 import { z } from 'zod';
-import type { Queryable } from '../../store/db.js';
 import { recentRuns } from '../../store/runs.js';
 import { listCoverageGaps, listSourceHealth, type CoverageGap } from '../../store/source-health.js';
-import { findSourceBySlug } from '../../store/sources.js';
 import { defineRoute } from '../api-route.js';
-import { campaignParams, requireCampaign } from '../campaign-scope.js';
-import { BadParameterError, notFound } from '../errors.js';
+import { campaignParams, requireCampaign, requireCampaignSource, sourceFilter } from '../campaign-scope.js';
+import { BadParameterError } from '../errors.js';
 import { instant, limit, slug } from '../params.js';
 import { describeStatus, explainError } from '../plain-words.js';
 
@@ -104,12 +102,6 @@ const runView = z.object({
   error: z.string().nullable(),
 });
 
-async function requireSource(db: Queryable, campaignId: number, campaignSlug: string, sourceSlug: string) {
-  const source = await findSourceBySlug(db, sourceSlug);
-  if (!source || source.campaignId !== campaignId) throw notFound(`The source "${sourceSlug}" of campaign "${campaignSlug}"`);
-  return source;
-}
-
 export const sourceRoutes = [
   defineRoute({
     method: 'GET',
@@ -169,10 +161,7 @@ export const sourceRoutes = [
     async handler({ params, query, services }) {
       const campaign = await requireCampaign(services.db, params.campaign);
       const window = resolveWindow(query);
-      const source = query.source ? await findSourceBySlug(services.db, query.source) : undefined;
-      if (query.source && (!source || source.campaignId !== campaign.id)) {
-        throw new BadParameterError('source', 'query', `source "${query.source}" is not a source of campaign "${campaign.slug}"`);
-      }
+      const source = query.source ? await sourceFilter(services.db, campaign, query.source) : undefined;
       const gaps = await listCoverageGaps(services.db, campaign.id, window, source ? { sourceId: source.id } : {});
       return { ...window, items: gaps.map(toGapView) };
     },
@@ -190,7 +179,7 @@ export const sourceRoutes = [
     csv: { filename: 'runs', row: runView, rows: (result) => result.items },
     async handler({ params, query, services }) {
       const campaign = await requireCampaign(services.db, params.campaign);
-      const source = await requireSource(services.db, campaign.id, campaign.slug, params.source);
+      const source = await requireCampaignSource(services.db, campaign, params.source);
       const runs = await recentRuns(services.db, source.id, query.limit);
       return {
         items: runs.map((run) => ({
