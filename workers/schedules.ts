@@ -1,5 +1,6 @@
 import type { Queue } from 'bullmq';
 import type { CollectorRegistry } from '../src/ingestion/collector.js';
+import { asIngestionError } from '../src/ingestion/errors.js';
 import type { Logger } from '../src/observability/logger.js';
 import { siteSourceSettings } from '../src/sources/site-comment/source-settings.js';
 import type { SourceRow } from '../src/store/sources.js';
@@ -21,10 +22,20 @@ export interface ScheduleSummary {
   /** Sources with an incremental schedule. */
   scheduled: string[];
   removed: string[];
-  /** Enabled sources left unscheduled, with the reason. */
+  /** Enabled sources left unscheduled because this build or process cannot collect their kind (the log says why). */
   unsupported: string[];
+  /** Enabled sources left unscheduled because their stored settings are invalid: staff must fix them. */
+  misconfigured: MisconfiguredSource[];
   /** The other schedulers: sweeps, refresh, compliance and maintenance. */
   other: string[];
+}
+
+export interface MisconfiguredSource {
+  sourceId: number;
+  slug: string;
+  code: string;
+  /** Names the setting and what is wrong with it, for the log and the source's health. */
+  reason: string;
 }
 
 interface WantedScheduler {
@@ -45,12 +56,18 @@ function wantedSchedulers(sources: readonly SourceRow[], collectors: CollectorRe
       logger.warn({ source: source.slug, kind: source.kind }, `not scheduling ${source.slug}: ${collectors.whyUnavailable(source.kind)}`);
       continue;
     }
-    const data = { sourceId: source.id, sourceSlug: source.slug };
-    wanted.push({ id: schedulerId(source), everyMs: source.everyMs, name: 'incremental', data });
-    summary.scheduled.push(source.slug);
-    if (collectors.create(source, { kind: 'sweep' })) {
-      wanted.push({ id: `sweep:${source.slug}`, everyMs: siteSourceSettings(source).sweep.everyMs, name: 'sweep', data });
+    let sourceSchedulers: WantedScheduler[];
+    try {
+      sourceSchedulers = schedulersOfSource(source, collectors);
+    } catch (error) {
+      // A row a hand edit or an older version left invalid must not keep every other source (or the worker) from starting.
+      const { code, message } = asIngestionError(error);
+      summary.misconfigured.push({ sourceId: source.id, slug: source.slug, code, reason: message });
+      logger.warn({ source: source.slug, kind: source.kind, code }, `not scheduling ${source.slug}: ${message}`);
+      continue;
     }
+    wanted.push(...sourceSchedulers);
+    summary.scheduled.push(source.slug);
     if (source.kind === 'x-search') xCampaigns.set(source.campaignId, source.campaignSlug);
   }
   for (const [campaignId, campaignSlug] of xCampaigns) {
@@ -63,9 +80,23 @@ function wantedSchedulers(sources: readonly SourceRow[], collectors: CollectorRe
 }
 
 /**
+ * A source's own schedulers. Building its collectors here checks its stored settings, so a source
+ * that could only fail is reported now instead of failing on every scheduled run.
+ */
+function schedulersOfSource(source: SourceRow, collectors: CollectorRegistry): WantedScheduler[] {
+  const data = { sourceId: source.id, sourceSlug: source.slug };
+  collectors.create(source, { kind: 'incremental' });
+  const schedulers: WantedScheduler[] = [{ id: schedulerId(source), everyMs: source.everyMs, name: 'incremental', data }];
+  if (collectors.create(source, { kind: 'sweep' })) {
+    schedulers.push({ id: `sweep:${source.slug}`, everyMs: siteSourceSettings(source).sweep.everyMs, name: 'sweep', data });
+  }
+  return schedulers;
+}
+
+/**
  * Makes Redis's job schedulers match PostgreSQL: an incremental pass per enabled source this build
- * can collect, a sweep per site that offers one, engagement refresh and compliance per campaign on
- * X, and the maintenance jobs. Run on every worker start, because Redis may have lost everything.
+ * can collect and whose settings are valid, a sweep per site that offers one, engagement refresh
+ * and compliance per campaign on X, and the maintenance jobs. Run on every worker start, because Redis may have lost everything.
  */
 export async function rebuildSchedules(
   queue: Queue<IngestJobData, unknown, IngestJobName>,
@@ -73,7 +104,7 @@ export async function rebuildSchedules(
   collectors: CollectorRegistry,
   logger: Logger,
 ): Promise<ScheduleSummary> {
-  const summary: ScheduleSummary = { scheduled: [], removed: [], unsupported: [], other: [] };
+  const summary: ScheduleSummary = { scheduled: [], removed: [], unsupported: [], misconfigured: [], other: [] };
   const wanted = wantedSchedulers(sources, collectors, logger, summary);
   for (const scheduler of wanted) {
     // upsert is idempotent: several workers starting together converge on one scheduler per key.

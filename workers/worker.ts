@@ -7,7 +7,7 @@ import { settlesWithin } from '../src/runtime/deadline.js';
 import { createRedis } from '../src/runtime/redis.js';
 import type { XConnection } from '../src/sources/index.js';
 import type { Pool } from '../src/store/db.js';
-import { listSources } from '../src/store/sources.js';
+import { listSources, markSourceMisconfigured } from '../src/store/sources.js';
 import { processJob, type JobContext } from './jobs.js';
 import { INGEST_QUEUE, createIngestQueue, type IngestJobData, type IngestJobName, type IngestQueue } from './queues.js';
 import { rebuildSchedules, type ScheduleSummary } from './schedules.js';
@@ -38,9 +38,18 @@ export async function startWorker(config: AppConfig, pool: Pool, logger: Logger,
   queue.on('error', (error) => log.warn({ err: error.message }, 'ingest queue: Redis error'));
   closer.add('queue', () => queue.close());
   try {
-    const rebuild = async () => rebuildSchedules(queue, await listSources(pool, { enabledOnly: true }), options.collectors, log);
+    const rebuild = async () => {
+      const summary = await rebuildSchedules(queue, await listSources(pool, { enabledOnly: true }), options.collectors, log);
+      // The log is not where campaign staff look: the source's health shows them why it does not run.
+      for (const source of summary.misconfigured) await markSourceMisconfigured(pool, source.sourceId, { code: source.code, message: source.reason });
+      return summary;
+    };
     const schedules = await rebuild();
-    log.info(schedules, `schedules rebuilt from PostgreSQL: ${schedules.scheduled.length} source(s), ${schedules.other.length} other job(s)`);
+    log.info(
+      schedules,
+      `schedules rebuilt from PostgreSQL: ${schedules.scheduled.length} source(s), ${schedules.other.length} other job(s)` +
+        (schedules.misconfigured.length > 0 ? `; ${schedules.misconfigured.length} source(s) not scheduled for invalid settings` : ''),
+    );
     // Redis may lose everything while this worker runs (a restart without persistence): check the
     // schedules now and then, and put back whatever is missing.
     const keeper = setInterval(() => {

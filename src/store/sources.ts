@@ -102,6 +102,11 @@ export async function markSourceSucceeded(db: Queryable, sourceId: number): Prom
   );
 }
 
+/** A source that cannot run at all (its stored settings are invalid): failing, with the reason, and no run recorded. */
+export async function markSourceMisconfigured(db: Queryable, sourceId: number, problem: { code: string; message: string }): Promise<void> {
+  await db.query(`UPDATE sources SET status = 'failing', last_error = $3, last_error_code = $2, last_error_at = now() WHERE id = $1`, [sourceId, problem.code, problem.message]);
+}
+
 export async function markSourceFailed(db: Queryable, sourceId: number, failure: { code: string; message: string; status?: 'failing' | 'rate-limited' }): Promise<void> {
   await db.query(
     `UPDATE sources SET status = $4, last_run_at = now(), last_error = $3, last_error_code = $2, last_error_at = now() WHERE id = $1`,

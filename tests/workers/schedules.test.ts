@@ -1,10 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseEnvironment } from '../../src/config/env.js';
+import type { AppConfig } from '../../src/config/index.js';
 import { CollectorRegistry } from '../../src/ingestion/collector.js';
 import { createLogger } from '../../src/observability/logger.js';
+import { createCollectorRegistry } from '../../src/sources/index.js';
 import { syncConfig } from '../../src/store/campaigns.js';
-import { listSources } from '../../src/store/sources.js';
+import { findSourceBySlug, listSources } from '../../src/store/sources.js';
 import { createIngestQueue } from '../../workers/queues.js';
 import { rebuildSchedules } from '../../workers/schedules.js';
+import { startWorker } from '../../workers/worker.js';
 import { migratedDatabase, redisPrefix, TEST_REDIS_URL, type TestDatabase } from '../support/db.js';
 import { campaignConfig } from '../support/fixtures.js';
 
@@ -28,6 +32,7 @@ describe('job schedules', () => {
         scheduled: ['rsahealth-x'],
         removed: [],
         unsupported: ['hsm-blog'],
+        misconfigured: [],
         other: ['refresh:hsm', 'compliance:hsm', 'maintenance:rollups', 'maintenance:reattribute'],
       });
       const keys = async () => (await queue.getJobSchedulers()).map((s) => `${s.key}@${s.every}`).sort();
@@ -70,5 +75,69 @@ describe('job schedules', () => {
       await queue.obliterate({ force: true }).catch(() => {});
       await queue.close();
     }
+  });
+
+  describe('with one stored source whose settings are invalid', () => {
+    const sources = `
+      - { slug: rsahealth-x, kind: x-search, query: "#RSAhealth", every: 15m }
+      - { slug: hsm-blog, kind: wordpress, url: "https://blog.example.org", every: 1h }
+      - { slug: hsm-feed, kind: feed, url: "https://blog.example.org/comments/feed/", every: 1h }`;
+    // The config file's schema would refuse these: they are what a hand edit or an older version leaves in the table.
+    const breakSettings = async () => {
+      await syncConfig(db.pool, campaignConfig(sources));
+      await db.pool.query(`UPDATE sources SET settings = jsonb_set(settings, '{url}', '"ftp://blog.example.org"') WHERE slug = 'hsm-blog'`);
+      await db.pool.query(`UPDATE sources SET settings = settings - 'url' WHERE slug = 'hsm-feed'`);
+    };
+    const emptyPage = () => ({ fetchPage: () => Promise.resolve({ posts: [], authors: [], dropped: [], fetched: 0, cursor: {}, done: true }) });
+    const configWith = (prefix: string): AppConfig => ({
+      env: parseEnvironment({ DATABASE_URL: db.url, REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: prefix }),
+      campaigns: campaignConfig(sources),
+      configPath: 'schedules.test',
+    });
+    // The collectors this build ships (WordPress sweeps included), with an X search that finds nothing.
+    const shippedCollectors = (config: AppConfig) =>
+      createCollectorRegistry(config, { db: db.pool }).register('x-search', (_source, pass) => (pass.kind === 'incremental' ? emptyPage() : undefined));
+
+    it('leave that source unscheduled, say which setting is wrong, and schedule every other source', async () => {
+      await breakSettings();
+      const prefix = redisPrefix('misconfigured');
+      const queue = createIngestQueue(TEST_REDIS_URL, prefix);
+      try {
+        const summary = await rebuildSchedules(queue, await listSources(db.pool, { enabledOnly: true }), shippedCollectors(configWith(prefix)), logger);
+        expect(summary.scheduled).toEqual(['rsahealth-x']);
+        expect(summary.misconfigured).toEqual([
+          { sourceId: expect.any(Number), slug: 'hsm-blog', code: 'CONFIG_INVALID', reason: expect.stringMatching(/^source hsm-blog has invalid settings \(url: .+\)/) },
+          { sourceId: expect.any(Number), slug: 'hsm-feed', code: 'CONFIG_INVALID', reason: expect.stringMatching(/^source hsm-feed has invalid settings \(url: .+\)/) },
+        ]);
+        expect((await queue.getJobSchedulers()).map((s) => s.key).sort()).toEqual([
+          'compliance:hsm',
+          'maintenance:reattribute',
+          'maintenance:rollups',
+          'refresh:hsm',
+          'source:rsahealth-x',
+        ]);
+      } finally {
+        await queue.obliterate({ force: true }).catch(() => {});
+        await queue.close();
+      }
+    });
+
+    it('still let a worker start, and mark that source failing with the reason so campaign staff see why it does not run', async () => {
+      await breakSettings();
+      const config = configWith(redisPrefix('misconfigured-worker'));
+      const queue = createIngestQueue(TEST_REDIS_URL, config.env.REDIS_PREFIX);
+      const worker = await startWorker(config, db.pool, logger, { collectors: shippedCollectors(config), drainTimeoutMs: 5_000 });
+      try {
+        expect((await queue.getJobSchedulers()).map((s) => s.key)).toContain('source:rsahealth-x');
+        const blog = await findSourceBySlug(db.pool, 'hsm-blog');
+        // Failing, but not run: the dashboard must not show a run that never happened.
+        expect(blog).toMatchObject({ status: 'failing', lastErrorCode: 'CONFIG_INVALID', lastError: expect.stringMatching(/^source hsm-blog has invalid settings \(url: /), lastRunAt: null });
+        expect(await findSourceBySlug(db.pool, 'hsm-feed')).toMatchObject({ status: 'failing', lastErrorCode: 'CONFIG_INVALID' });
+      } finally {
+        await worker.close();
+        await queue.obliterate({ force: true }).catch(() => {});
+        await queue.close();
+      }
+    });
   });
 });
