@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { engagementAccrual, parseAnalyticsRequest } from '../../analytics/index.js';
 import { analyticsKey } from '../analytics-cache.js';
 import { defineRoute } from '../api-route.js';
-import { accrualQuery, answeredFrom, bucketView, launchParams, point, windowView } from './launch-analytics-schemas.js';
+import { launchParams } from '../campaign-scope.js';
+import { accrualQuery, answeredFrom, bucketView, point, windowView } from './launch-analytics-schemas.js';
 
 const labelledSeries = z.object({ label: z.string(), points: z.array(point), cumulative: z.array(point) });
 

@@ -2,13 +2,12 @@ import { z } from 'zod';
 import { analyticsRequestSchema, rankingRequestSchema, UNATTRIBUTED } from '../../analytics/index.js';
 import { MAX_COMPARED_LAUNCHES } from '../../domain/launch/index.js';
 
-// What the launch-analytics routes share: their path parameters, query schemas cut from the
-// analytics module's own request schemas (so the HTTP edge and the queries cannot disagree about a
-// parameter), and the shapes of the series they answer. Handlers hand the validated query, with the
-// path's campaign and launch, to the analytics parser; anything it still refuses (a window of zero
-// days) is an AnalyticsRequestError, which errors.ts turns into a 400 naming the parameter.
-
-export { launchParams } from '../campaign-scope.js';
+// What the launch-analytics routes share besides their path parameters (campaign-scope.ts): query
+// schemas cut from the analytics module's own request schemas (so the HTTP edge and the queries
+// cannot disagree about a parameter), and the shapes of the series they answer. Handlers hand the
+// validated query, with the path's campaign and launch, to the analytics parser; anything it still
+// refuses (a window of zero days) is an AnalyticsRequestError, which errors.ts turns into a 400
+// naming the parameter.
 
 const requestField = analyticsRequestSchema.shape;
 

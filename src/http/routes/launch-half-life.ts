@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { ACCRUED_LABEL, BY_POST_TIME_LABEL, launchHalfLife, parseAnalyticsRequest } from '../../analytics/index.js';
 import { analyticsKey } from '../analytics-cache.js';
 import { defineRoute } from '../api-route.js';
-import { answeredFrom, halfLifeQuery, launchParams } from './launch-analytics-schemas.js';
+import { launchParams } from '../campaign-scope.js';
+import { answeredFrom, halfLifeQuery } from './launch-analytics-schemas.js';
 
 const halfLife = z.object({
   hours: z.number().nullable().describe('hours from the launch until half the post-launch total had accrued; null when there was none'),

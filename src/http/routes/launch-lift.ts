@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { launchLift, parseAnalyticsRequest, type Lift, type LiftRow } from '../../analytics/index.js';
 import { analyticsKey } from '../analytics-cache.js';
 import { defineRoute } from '../api-route.js';
-import { answeredFrom, groupKey, launchParams, launchRef, liftQuery } from './launch-analytics-schemas.js';
+import { launchParams } from '../campaign-scope.js';
+import { answeredFrom, groupKey, launchRef, liftQuery } from './launch-analytics-schemas.js';
 
 const interval = z
   .object({

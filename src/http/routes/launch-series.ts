@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { launchSeries, parseAnalyticsRequest } from '../../analytics/index.js';
 import { analyticsKey } from '../analytics-cache.js';
 import { defineRoute } from '../api-route.js';
-import { answeredFrom, bucketView, groupKey, launchParams, launchRef, metricSeriesView, seriesQuery, seriesRow, seriesRows, windowView } from './launch-analytics-schemas.js';
+import { launchParams } from '../campaign-scope.js';
+import { answeredFrom, bucketView, groupKey, launchRef, metricSeriesView, seriesQuery, seriesRow, seriesRows, windowView } from './launch-analytics-schemas.js';
 
 const seriesView = z.object({
   campaign: z.object({ slug: z.string(), name: z.string(), timezone: z.string() }),

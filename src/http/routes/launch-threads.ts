@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { parseRankingRequest, topCommentThreads } from '../../analytics/index.js';
 import { analyticsKey } from '../analytics-cache.js';
 import { defineRoute } from '../api-route.js';
-import { launchParams, rankingQuery } from './launch-analytics-schemas.js';
+import { launchParams } from '../campaign-scope.js';
+import { rankingQuery } from './launch-analytics-schemas.js';
 
 const threadView = z.object({
   root: z.object({

@@ -3,7 +3,8 @@ import { parseRankingRequest, topPosts } from '../../analytics/index.js';
 import { POST_KINDS, type PostKind } from '../../domain/post.js';
 import { analyticsKey } from '../analytics-cache.js';
 import { defineRoute } from '../api-route.js';
-import { launchParams, rankingQuery } from './launch-analytics-schemas.js';
+import { launchParams } from '../campaign-scope.js';
+import { rankingQuery } from './launch-analytics-schemas.js';
 
 const topPostView = z.object({
   id: z.number().int(),
