@@ -73,23 +73,27 @@ const target = (settings: Record<string, unknown>): string | null =>
 /** A campaign's sources as the campaign page lists them: no run ledger, just each source's own row. */
 export type CampaignSourceRecord = Pick<SourceHealthRecord, 'slug' | 'kind' | 'target' | 'enabled' | 'status' | 'lastRunAt' | 'lastSuccessAt'>;
 
+type CampaignSourceDbRow = Pick<SourceHealthDbRow, 'slug' | 'kind' | 'settings' | 'enabled' | 'status' | 'last_run_at' | 'last_success_at'>;
+
+const toCampaignSource = (row: CampaignSourceDbRow): CampaignSourceRecord => ({
+  slug: row.slug,
+  kind: row.kind,
+  target: target(row.settings),
+  enabled: row.enabled,
+  status: row.status,
+  lastRunAt: row.last_run_at,
+  lastSuccessAt: row.last_success_at,
+});
+
 /** The campaign's sources, enabled first, then by slug (the order `listSourceHealth` uses). */
 export async function listCampaignSources(db: Queryable, campaignId: number): Promise<CampaignSourceRecord[]> {
-  const { rows } = await db.query<Pick<SourceHealthDbRow, 'slug' | 'kind' | 'settings' | 'enabled' | 'status' | 'last_run_at' | 'last_success_at'>>(
+  const { rows } = await db.query<CampaignSourceDbRow>(
     `SELECT s.slug, s.kind, s.settings, s.enabled, s.status, s.last_run_at, s.last_success_at
      FROM sources s WHERE s.campaign_id = $1
      ORDER BY s.enabled DESC, s.slug`,
     [campaignId],
   );
-  return rows.map((row) => ({
-    slug: row.slug,
-    kind: row.kind,
-    target: target(row.settings),
-    enabled: row.enabled,
-    status: row.status,
-    lastRunAt: row.last_run_at,
-    lastSuccessAt: row.last_success_at,
-  }));
+  return rows.map(toCampaignSource);
 }
 
 export async function listSourceHealth(db: Queryable, campaignId: number, window: RunWindow): Promise<SourceHealthRecord[]> {
@@ -115,15 +119,9 @@ export async function listSourceHealth(db: Queryable, campaignId: number, window
     [campaignId, window.since, window.until],
   );
   return rows.map((row) => ({
+    ...toCampaignSource(row),
     id: row.id,
-    slug: row.slug,
-    kind: row.kind,
-    target: target(row.settings),
-    enabled: row.enabled,
     everyMs: row.every_ms,
-    status: row.status,
-    lastRunAt: row.last_run_at,
-    lastSuccessAt: row.last_success_at,
     lastError: row.last_error ? { code: row.last_error_code, message: row.last_error, at: row.last_error_at } : null,
     runs: {
       total: row.total,
