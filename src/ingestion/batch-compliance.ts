@@ -14,9 +14,10 @@ import {
 } from '../store/compliance-jobs.js';
 import type { Pool } from '../store/db.js';
 import { endSchedulesOfRemovedPosts, findXRunSources } from '../store/engagement-refresh.js';
-import { emptyRunCounts, finishRun, startRun, type RunCounts, type RunTrigger } from '../store/runs.js';
+import { emptyRunCounts, finishRun, type RunCounts, type RunTrigger } from '../store/runs.js';
 import { asIngestionError, PermanentError } from './errors.js';
 import { finishFailedRun } from './failed-run.js';
+import { withRunLease } from './run-lease.js';
 
 // X batch compliance, per campaign: upload the ids of the campaign's live X posts in a compliance
 // job, and once X has the answer, purge every post it lists to a tombstone. A job can take X a long
@@ -102,37 +103,38 @@ async function checkCampaign(deps: BatchComplianceDeps, options: BatchCompliance
     return { ...result, outcome: 'not-allowed' };
   }
 
-  const runId = await startRun(deps.pool, { sourceId, campaignId, kind: 'compliance', trigger: options.trigger ?? 'schedule' });
-  result.runId = runId;
-  const counts = emptyRunCounts();
-  try {
-    let job = await activeComplianceJob(deps.pool, campaignId, new Date(now().getTime() - CREATING_STALE_MS));
-    if (job?.status === 'creating') {
-      await finishRun(deps.pool, runId, { status: 'succeeded', counts });
-      return { ...result, outcome: 'busy' };
-    }
-    if (!job) {
-      const created = await createJob(deps, options, campaignId, counts, result);
-      if (created === undefined) {
+  return withRunLease(deps.pool, { sourceId, campaignId, kind: 'compliance', trigger: options.trigger ?? 'schedule' }, async (runId) => {
+    result.runId = runId;
+    const counts = emptyRunCounts();
+    try {
+      let job = await activeComplianceJob(deps.pool, campaignId, new Date(now().getTime() - CREATING_STALE_MS));
+      if (job?.status === 'creating') {
         await finishRun(deps.pool, runId, { status: 'succeeded', counts });
-        return result;
+        return { ...result, outcome: 'busy' };
       }
-      if (created === 'forbidden') {
-        await finishRun(deps.pool, runId, { status: 'failed', counts, error: { code: 'X_FORBIDDEN', message: `X does not allow this token batch compliance jobs (403); skipped for now` } });
-        return result;
+      if (!job) {
+        const created = await createJob(deps, options, campaignId, counts, result);
+        if (created === undefined) {
+          await finishRun(deps.pool, runId, { status: 'succeeded', counts });
+          return result;
+        }
+        if (created === 'forbidden') {
+          await finishRun(deps.pool, runId, { status: 'failed', counts, error: { code: 'X_FORBIDDEN', message: `X does not allow this token batch compliance jobs (403); skipped for now` } });
+          return result;
+        }
+        job = created;
       }
-      job = created;
+      result.checked = job.idsCount;
+      result.jobId = job.jobId ?? undefined;
+      await collectJob(deps, options, job, counts, result);
+      await finishRun(deps.pool, runId, { status: 'succeeded', counts });
+      return result;
+    } catch (caught) {
+      const error = await finishFailedRun(deps.pool, runId, counts, caught);
+      deps.logger?.warn({ campaignId, code: error.code, err: error.message }, 'batch compliance stopped');
+      throw error;
     }
-    result.checked = job.idsCount;
-    result.jobId = job.jobId ?? undefined;
-    await collectJob(deps, options, job, counts, result);
-    await finishRun(deps.pool, runId, { status: 'succeeded', counts });
-    return result;
-  } catch (caught) {
-    const error = await finishFailedRun(deps.pool, runId, counts, caught);
-    deps.logger?.warn({ campaignId, code: error.code, err: error.message }, 'batch compliance stopped');
-    throw error;
-  }
+  });
 }
 
 /** Creates and uploads a job; undefined (with result.outcome set) when there is nothing to do, 'forbidden' on 403. */

@@ -15,8 +15,9 @@ import {
   utcDay,
   type RefreshClaim,
 } from '../store/engagement-refresh.js';
-import { emptyRunCounts, finishRun, startRun, type RunCounts, type RunTrigger } from '../store/runs.js';
+import { emptyRunCounts, finishRun, type RunCounts, type RunTrigger } from '../store/runs.js';
 import { finishFailedRun } from './failed-run.js';
+import { withRunLease } from './run-lease.js';
 
 // The engagement refresh: re-reads the public metrics of due X posts, 100 ids per GET /2/tweets,
 // within the daily read budget, storing a snapshot per read and each post's next read
@@ -121,34 +122,35 @@ export async function runEngagementRefresh(deps: EngagementRefreshDeps, options:
 
   for (const { campaignId, sourceId } of await findXRunSources(deps.pool, options.campaignId)) {
     if (allowance <= 0 || summary.budgetExhausted) break;
-    const runId = await startRun(deps.pool, { sourceId, campaignId, kind: 'refresh', trigger: options.trigger ?? 'schedule' });
-    summary.runs.push({ campaignId, sourceId, runId });
-    const counts = emptyRunCounts();
-    try {
-      while (allowance > 0) {
-        options.signal?.throwIfAborted();
-        const claimedAt = now();
-        const claim = await claimDueRefreshes(deps.pool, {
-          now: claimedAt,
-          limit: Math.min(LOOKUP_BATCH_SIZE, allowance),
-          dailyBudget: deps.dailyReadBudget,
-          leaseMs: options.leaseMs ?? 5 * 60_000,
-          campaignId,
-        });
-        summary.budgetRemaining = claim.budgetRemaining;
-        summary.budgetExhausted ||= claim.budgetExhausted;
-        if (claim.claims.length === 0) break;
-        allowance -= claim.claims.length;
-        summary.charged += claim.charged;
-        await readBatch(deps, claim.claims, claim.charged, utcDay(claimedAt), summary, counts, now);
+    await withRunLease(deps.pool, { sourceId, campaignId, kind: 'refresh', trigger: options.trigger ?? 'schedule' }, async (runId) => {
+      summary.runs.push({ campaignId, sourceId, runId });
+      const counts = emptyRunCounts();
+      try {
+        while (allowance > 0) {
+          options.signal?.throwIfAborted();
+          const claimedAt = now();
+          const claim = await claimDueRefreshes(deps.pool, {
+            now: claimedAt,
+            limit: Math.min(LOOKUP_BATCH_SIZE, allowance),
+            dailyBudget: deps.dailyReadBudget,
+            leaseMs: options.leaseMs ?? 5 * 60_000,
+            campaignId,
+          });
+          summary.budgetRemaining = claim.budgetRemaining;
+          summary.budgetExhausted ||= claim.budgetExhausted;
+          if (claim.claims.length === 0) break;
+          allowance -= claim.claims.length;
+          summary.charged += claim.charged;
+          await readBatch(deps, claim.claims, claim.charged, utcDay(claimedAt), summary, counts, now);
+        }
+        await finishRun(deps.pool, runId, { status: 'succeeded', counts });
+      } catch (caught) {
+        const error = await finishFailedRun(deps.pool, runId, counts, caught);
+        deps.logger?.warn({ campaignId, code: error.code, err: error.message }, 'engagement refresh stopped');
+        throw error;
       }
-      await finishRun(deps.pool, runId, { status: 'succeeded', counts });
-    } catch (caught) {
-      const error = await finishFailedRun(deps.pool, runId, counts, caught);
-      deps.logger?.warn({ campaignId, code: error.code, err: error.message }, 'engagement refresh stopped');
-      throw error;
-    }
-    deps.logger?.info({ campaignId, runId, read: counts.fetched, removed: counts.removedCount, budgetRemaining: summary.budgetRemaining }, 'engagement refresh finished');
+      deps.logger?.info({ campaignId, runId, read: counts.fetched, removed: counts.removedCount, budgetRemaining: summary.budgetRemaining }, 'engagement refresh finished');
+    });
   }
   summary.budgetRemaining = Math.max(0, deps.dailyReadBudget - (await postsReadOn(deps.pool, utcDay(now()))));
   return summary;

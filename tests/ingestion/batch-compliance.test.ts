@@ -3,7 +3,7 @@ import { runBatchCompliance, type BatchComplianceOptions } from '../../src/inges
 import { PermanentError } from '../../src/ingestion/errors.js';
 import { runPass } from '../../src/ingestion/run-pass.js';
 import { createXClient } from '../../src/sources/x/client.js';
-import { createXBatchCompliance, readComplianceResults } from '../../src/sources/x/compliance.js';
+import { createXBatchCompliance, readComplianceResults, type XBatchCompliance } from '../../src/sources/x/compliance.js';
 import { XSearchCollector } from '../../src/sources/x/search-collector.js';
 import { generateXDataset, startFakeXApi, type FakeXApi } from '../../src/simulators/x-api/index.js';
 import { syncConfig } from '../../src/store/campaigns.js';
@@ -104,5 +104,48 @@ describe('batch compliance', () => {
     expect(() => readComplianceResults('{"id":"1800000000000000001","action":"delete","reason":"deleted"}\n{"id":"x"}\n')).toThrow(PermanentError);
     expect(() => readComplianceResults('not json\n')).toThrow(PermanentError);
     expect(readComplianceResults('{"id":"1800000000000000001","action":"delete","reason":"deleted"}\n\n')).toHaveLength(1);
+  });
+});
+
+describe('the run ledger while compliance checks overlap', () => {
+  const complianceRuns = async () => (await recentRuns(db.pool, source.id)).filter((run) => run.kind === 'compliance');
+
+  it('a check that starts while another is live leaves the live run running, and both finish succeeded', async () => {
+    const real = createXBatchCompliance({ client: createXClient({ bearerToken: TOKEN, baseUrl: fake.url }) });
+    let reached = () => {};
+    const creating = new Promise<void>((resolve) => (reached = resolve));
+    let release = () => {};
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const held: XBatchCompliance = {
+      ...real,
+      async createJob(name) {
+        reached();
+        await released;
+        return real.createJob(name);
+      },
+    };
+    const first = runBatchCompliance({ pool: db.pool, compliance: held, now: () => clock }, { pollIntervalMs: 20, waitMs: 2_000, trigger: 'cli' });
+    await creating;
+    const [live] = await complianceRuns();
+    expect(live).toMatchObject({ status: 'running' });
+
+    const second = await compliance();
+    expect(second.campaigns[0]).toMatchObject({ outcome: 'busy' });
+    expect((await complianceRuns()).find((run) => run.id === live!.id)).toMatchObject({ status: 'running', finishedAt: null });
+
+    release();
+    expect((await first).campaigns[0]).toMatchObject({ outcome: 'purged' });
+    expect((await complianceRuns()).map((run) => run.status)).toEqual(['succeeded', 'succeeded']);
+  });
+
+  it('closes a run left running by a worker that is gone as interrupted when the next check starts', async () => {
+    const { rows } = await db.pool.query<{ id: number }>(
+      `INSERT INTO ingestion_runs (source_id, campaign_id, kind, trigger) VALUES ($1, $2, 'compliance', 'schedule') RETURNING id`,
+      [source.id, source.campaignId],
+    );
+    await compliance();
+    const runs = await complianceRuns();
+    expect(runs.find((run) => run.id === rows[0]!.id)).toMatchObject({ status: 'interrupted', error: 'the worker stopped before the run finished' });
+    expect(runs.filter((run) => run.id !== rows[0]!.id).map((run) => run.status)).toEqual(['succeeded']);
   });
 });

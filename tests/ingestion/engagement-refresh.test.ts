@@ -6,10 +6,11 @@ import { RateLimitedError, RESET_MARGIN_MS } from '../../src/ingestion/errors.js
 import { credentialFingerprint, RateBudget } from '../../src/ingestion/rate-budget.js';
 import { runPass } from '../../src/ingestion/run-pass.js';
 import { createXClient } from '../../src/sources/x/client.js';
-import { createTweetLookup } from '../../src/sources/x/lookup.js';
+import { createTweetLookup, type TweetLookup } from '../../src/sources/x/lookup.js';
 import { XSearchCollector } from '../../src/sources/x/search-collector.js';
 import { generateXDataset, startFakeXApi, type FakeXApi, type FakeXApiOptions } from '../../src/simulators/x-api/index.js';
 import { syncConfig } from '../../src/store/campaigns.js';
+import { createPool } from '../../src/store/db.js';
 import { postsReadOn } from '../../src/store/engagement-refresh.js';
 import { recentRuns } from '../../src/store/runs.js';
 import { findSourceBySlug, type SourceRow } from '../../src/store/sources.js';
@@ -214,5 +215,72 @@ describe('engagement refresh', () => {
     expect(await postsReadOn(db.pool, '2026-11-24')).toBe(schedule.due.length);
     const runs = await recentRuns(db.pool, source.id, 2);
     expect(runs.map((r) => r.status)).toEqual(['succeeded', 'succeeded']);
+  });
+});
+
+/** A promise the test opens by hand: it holds a run at one step while the test looks at the ledger. */
+function latch(): { open: () => void; opened: Promise<void> } {
+  let open = () => {};
+  const opened = new Promise<void>((resolve) => (open = resolve));
+  return { open, opened };
+}
+
+/** A lookup that says when it is first called, then waits for the test before reading. */
+function heldLookup(read: TweetLookup): { lookup: TweetLookup; reached: Promise<void>; release: () => void } {
+  const reached = latch();
+  const released = latch();
+  const lookup: TweetLookup = async (ids) => {
+    reached.open();
+    await released.opened;
+    return read(ids);
+  };
+  return { lookup, reached: reached.opened, release: released.open };
+}
+
+const refreshRuns = async () => (await recentRuns(db.pool, source.id)).filter((run) => run.kind === 'refresh');
+const refreshRun = async (runId: number) => (await refreshRuns()).find((run) => run.id === runId);
+
+describe('the run ledger while refreshes overlap', () => {
+  it('a refresh that starts while another is live leaves the live run running, and both finish succeeded', async () => {
+    await collect();
+    await enrolled();
+    const held = heldLookup(deps().lookup);
+    const first = runEngagementRefresh(deps({ lookup: held.lookup }), { trigger: 'cli', maxPosts: 100 });
+    await held.reached;
+    const [live] = await refreshRuns();
+    expect(live).toMatchObject({ status: 'running' });
+
+    const second = await refresh({}, { maxPosts: 100 });
+    expect(second.read).toBe(100);
+    expect(await refreshRun(live!.id)).toMatchObject({ status: 'running', finishedAt: null });
+
+    held.release();
+    expect((await first).read).toBe(100);
+    expect((await refreshRuns()).map((run) => run.status)).toEqual(['succeeded', 'succeeded']);
+  });
+
+  it('closes a run whose worker is gone as interrupted, and its late finish does not reopen it', async () => {
+    await collect();
+    await enrolled();
+    const dyingWorker = createPool(db.url, { max: 3, applicationName: 'groundswell-dying-worker' });
+    try {
+      const held = heldLookup(deps().lookup);
+      const orphaned = runEngagementRefresh(deps({ pool: dyingWorker, lookup: held.lookup }), { trigger: 'cli', maxPosts: 100 });
+      await held.reached;
+      const [orphan] = await refreshRuns();
+      // The worker's sessions end as if its machine had gone: PostgreSQL drops every lock they held.
+      await db.pool.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'groundswell-dying-worker'`);
+      await expect.poll(async () => (await db.pool.query(`SELECT 1 FROM pg_stat_activity WHERE application_name = 'groundswell-dying-worker'`)).rowCount).toBe(0);
+
+      await refresh({}, { maxPosts: 100 });
+      expect(await refreshRun(orphan!.id)).toMatchObject({ status: 'interrupted', error: 'the worker stopped before the run finished' });
+
+      // The lost worker's code carries on and tries to record its outcome: the ledger keeps what it decided.
+      held.release();
+      await orphaned.catch(() => undefined);
+      expect(await refreshRun(orphan!.id)).toMatchObject({ status: 'interrupted' });
+    } finally {
+      await dyingWorker.end();
+    }
   });
 });
