@@ -1,7 +1,8 @@
-// One X ingestion pass in a process of its own, running the compiled code a worker runs (dist/), under
-// plain node: so its peak RSS and CPU are a worker's, without the TypeScript loader the benchmarks
-// themselves run under (about 36 MB). Prints JSON lines on stdout: {"fetched": n} after each stored
-// batch, then {"result": …}, and ends when stdin closes. Started by bench/x-ingest.ts, which builds dist/ first.
+// One ingestion pass of one source in a process of its own, running the compiled code a worker runs
+// (dist/), under plain node: so its peak RSS and CPU are a worker's, without the TypeScript loader the
+// benchmarks themselves run under (about 36 MB). Prints JSON lines on stdout: {"fetched": n} after
+// each stored batch, then {"result": …}, and ends when stdin closes. Started through runCompiledPass
+// (bench/support/compiled-pass.ts) by bench/x-ingest.ts and bench/site-comments.ts.
 
 import process from 'node:process';
 import { performance } from 'node:perf_hooks';
@@ -9,20 +10,34 @@ import { createInterface } from 'node:readline';
 import { createPool } from '../../dist/src/store/db.js';
 import { findSourceBySlug } from '../../dist/src/store/sources.js';
 import { runPass } from '../../dist/src/ingestion/run-pass.js';
+import { PoliteFetcher } from '../../dist/src/sources/http/polite-fetcher.js';
+import { createWordPressCollectorFactory } from '../../dist/src/sources/wordpress/factory.js';
 import { createXClient } from '../../dist/src/sources/x/client.js';
 import { XSearchCollector } from '../../dist/src/sources/x/search-collector.js';
 
-const { BENCH_DATABASE_URL, BENCH_X_URL, BENCH_X_TOKEN, BENCH_SOURCE, BENCH_QUERY, BENCH_READ_AHEAD } = process.env;
+const { BENCH_DATABASE_URL, BENCH_SOURCE, BENCH_X_URL, BENCH_X_TOKEN, BENCH_READ_AHEAD } = process.env;
+
+// The incremental collector of each source kind the benchmarks measure, built as the worker's
+// registry (src/sources/index.ts) builds it, but pointed at the fake server and, for sites, without
+// the politeness gap: this measures the pipeline, not politeness.
+const incrementalCollectors = {
+  'x-search': (source) => new XSearchCollector({ client: createXClient({ bearerToken: BENCH_X_TOKEN, baseUrl: BENCH_X_URL }), query: source.settings.query }),
+  wordpress: (source) => createWordPressCollectorFactory({ fetcher: new PoliteFetcher({ minIntervalMs: 0 }) })(source, { kind: 'incremental' }),
+};
+
 const pool = createPool(BENCH_DATABASE_URL, { max: 4, applicationName: 'groundswell-bench-ingest' });
 try {
   const source = await findSourceBySlug(pool, BENCH_SOURCE);
-  const search = new XSearchCollector({ client: createXClient({ bearerToken: BENCH_X_TOKEN, baseUrl: BENCH_X_URL }), query: BENCH_QUERY });
+  if (!source) throw new Error(`no source ${BENCH_SOURCE} in the benchmark's database`);
+  const createCollector = incrementalCollectors[source.kind];
+  if (!createCollector) throw new Error(`the benchmark has no collector for ${source.kind} sources`);
+  const inner = createCollector(source);
   // Time spent waiting for pages (fetch, validate, normalise), to see which side limits the pipeline.
   let fetchMs = 0;
   const collector = {
     async fetchPage(cursor, signal) {
       const started = performance.now();
-      const page = await search.fetchPage(cursor, signal);
+      const page = await inner.fetchPage(cursor, signal);
       fetchMs += performance.now() - started;
       return page;
     },

@@ -36,6 +36,3 @@ export async function throwawayDatabase(label: string): Promise<ThrowawayDatabas
     },
   };
 }
-
-/** Peak resident memory of this process so far, in MB. */
-export const peakRssMb = () => process.resourceUsage().maxRSS / 1024;
