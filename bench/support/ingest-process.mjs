@@ -10,19 +10,24 @@ import { createInterface } from 'node:readline';
 import { createPool } from '../../dist/src/store/db.js';
 import { findSourceBySlug } from '../../dist/src/store/sources.js';
 import { runPass } from '../../dist/src/ingestion/run-pass.js';
-import { PoliteFetcher } from '../../dist/src/sources/http/polite-fetcher.js';
-import { createWordPressCollectorFactory } from '../../dist/src/sources/wordpress/factory.js';
-import { createXClient } from '../../dist/src/sources/x/client.js';
-import { XSearchCollector } from '../../dist/src/sources/x/search-collector.js';
 
 const { BENCH_DATABASE_URL, BENCH_SOURCE, BENCH_X_URL, BENCH_X_TOKEN, BENCH_READ_AHEAD } = process.env;
 
 // The incremental collector of each source kind the benchmarks measure, built as the worker's
 // registry (src/sources/index.ts) builds it, but pointed at the fake server and, for sites, without
 // the politeness gap: this measures the pipeline, not politeness.
+// Each loads only its own modules, as a worker would for its sources: the peak RSS reported is the pass's.
 const incrementalCollectors = {
-  'x-search': (source) => new XSearchCollector({ client: createXClient({ bearerToken: BENCH_X_TOKEN, baseUrl: BENCH_X_URL }), query: source.settings.query }),
-  wordpress: (source) => createWordPressCollectorFactory({ fetcher: new PoliteFetcher({ minIntervalMs: 0 }) })(source, { kind: 'incremental' }),
+  'x-search': async (source) => {
+    const { createXClient } = await import('../../dist/src/sources/x/client.js');
+    const { XSearchCollector } = await import('../../dist/src/sources/x/search-collector.js');
+    return new XSearchCollector({ client: createXClient({ bearerToken: BENCH_X_TOKEN, baseUrl: BENCH_X_URL }), query: source.settings.query });
+  },
+  wordpress: async (source) => {
+    const { PoliteFetcher } = await import('../../dist/src/sources/http/polite-fetcher.js');
+    const { createWordPressCollectorFactory } = await import('../../dist/src/sources/wordpress/factory.js');
+    return createWordPressCollectorFactory({ fetcher: new PoliteFetcher({ minIntervalMs: 0 }) })(source, { kind: 'incremental' });
+  },
 };
 
 const pool = createPool(BENCH_DATABASE_URL, { max: 4, applicationName: 'groundswell-bench-ingest' });
@@ -31,7 +36,7 @@ try {
   if (!source) throw new Error(`no source ${BENCH_SOURCE} in the benchmark's database`);
   const createCollector = incrementalCollectors[source.kind];
   if (!createCollector) throw new Error(`the benchmark has no collector for ${source.kind} sources`);
-  const inner = createCollector(source);
+  const inner = await createCollector(source);
   // Time spent waiting for pages (fetch, validate, normalise), to see which side limits the pipeline.
   let fetchMs = 0;
   const collector = {
