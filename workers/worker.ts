@@ -70,7 +70,7 @@ export async function startWorker(config: AppConfig, pool: Pool, logger: Logger,
     });
     worker.on('failed', (job, error) => log.warn({ job: job?.id, source: job?.data.sourceSlug, err: error.message }, 'ingestion job failed'));
     worker.on('error', (error) => log.error({ err: error.message }, 'worker error'));
-    closer.add('worker', () => closeWithin(worker, options.drainTimeoutMs ?? 30_000, log));
+    closer.add('in-flight jobs', () => closeWithin(worker, options.drainTimeoutMs ?? 30_000, log));
     await worker.waitUntilReady();
     log.info({ concurrency }, 'worker ready');
     return { close: () => closer.close() };
