@@ -115,8 +115,11 @@ async function sourcePass(kind: Extract<RunKind, 'incremental' | 'sweep'>, job: 
     context.log.info({ source: source.slug, kind, ...summary }, 'pass finished');
     return summary;
   }
-  // Shutdown cut the pass short: failing the job lets BullMQ retry it, and the retry resumes at the last stored page.
-  if (outcome.status === 'interrupted') throw new RetryableError('INTERRUPTED', `${kind} pass of ${source.slug} interrupted by shutdown`);
+  // Shutdown or a lost lock cut the pass short: failing the job lets BullMQ retry it, and the retry
+  // resumes at the last stored page (or is skipped while another worker holds the lock).
+  if (outcome.status === 'interrupted') {
+    throw new RetryableError('INTERRUPTED', `${kind} pass of ${source.slug} interrupted by ${outcome.reason === 'lock-lost' ? 'the loss of its source lock' : 'shutdown'}`);
+  }
   context.log.warn({ source: source.slug, kind, code: outcome.error.code, err: outcome.error.message }, `pass ${outcome.status}`);
   if (outcome.error instanceof RateLimitedError) return resumeAfterRateLimit(outcome.error, job, context.queue, `${kind}-${source.slug}`, summary);
   // Permanent problems wait for the next scheduled run (and an operator); retrying now would only hammer the API.

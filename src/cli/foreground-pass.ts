@@ -82,7 +82,8 @@ export async function runForegroundPass(session: ForegroundSession, options: For
     }
     process.stdout.write(`${source.slug}: ${options.kind} pass ${outcome.status} in ${took}\n  ${describeCounts(outcome.counts)}\n`);
     if (outcome.status === 'interrupted') {
-      throw new CommandFailed(`interrupted; everything up to the last stored page is kept, and the next ${options.kind} pass resumes from there`, EXIT.interrupted);
+      const why = outcome.reason === 'lock-lost' ? 'stopped: the pass lost its lock on the source (its PostgreSQL connection ended)' : 'interrupted';
+      throw new CommandFailed(`${why}; everything up to the last stored page is kept, and the next ${options.kind} pass resumes from there`, EXIT.interrupted);
     }
     // reportFatal prints an ingestion error as `CODE: message` and exits 1.
     if (outcome.status !== 'succeeded') throw outcome.error;

@@ -43,12 +43,21 @@ const DEFAULT_READ_AHEAD = 8;
  */
 const ANALYZE_AFTER_NEW_POSTS = 5_000;
 
+const STOPPED = { code: 'INTERRUPTED', message: 'stopped before the pass finished; the next pass resumes from the last stored page' };
+const LOCK_LOST = {
+  code: 'SOURCE_LOCK_LOST',
+  message: "the pass lost its lock on the source (its PostgreSQL connection ended) and stopped, so that it never runs beside another worker's pass; the next pass resumes from the last stored page",
+};
+
 export type PassOutcome =
   | { status: 'succeeded'; runId: number; counts: RunCounts }
   | { status: 'skipped'; reason: 'already-running' }
   | { status: 'failed' | 'rate-limited'; runId: number; counts: RunCounts; error: IngestionError }
-  /** Stopped by its abort signal (Ctrl-C, shutdown): not the source's fault, and the next pass resumes. */
-  | { status: 'interrupted'; runId: number; counts: RunCounts };
+  /**
+   * Stopped by its abort signal (Ctrl-C, shutdown) or because its source lock was lost: not the
+   * source's fault, and the next pass resumes.
+   */
+  | { status: 'interrupted'; runId: number; counts: RunCounts; reason: 'signal' | 'lock-lost' };
 
 /**
  * One pass of a source: fetch page after page from the stored cursor, storing each page's rows
@@ -56,12 +65,12 @@ export type PassOutcome =
  * point leaves the database at the end of the last stored page, and the next pass resumes there.
  */
 export async function runPass(pool: Pool, source: SourceRow, collector: SourceCollector, options: PassOptions): Promise<PassOutcome> {
-  const locked = await withSourceLock(pool, source.id, () => runLockedPass(pool, source, collector, options), options.kind);
+  const locked = await withSourceLock(pool, source.id, (lockLost) => runLockedPass(pool, source, collector, options, lockLost), options.kind);
   return locked.ran ? locked.value : { status: 'skipped', reason: 'already-running' };
 }
 
-async function runLockedPass(pool: Pool, source: SourceRow, collector: SourceCollector, options: PassOptions): Promise<PassOutcome> {
-  const signal = options.signal ?? new AbortController().signal;
+async function runLockedPass(pool: Pool, source: SourceRow, collector: SourceCollector, options: PassOptions, lockLost: AbortSignal): Promise<PassOutcome> {
+  const signal = options.signal ? AbortSignal.any([options.signal, lockLost]) : lockLost;
   const runId = await startRun(pool, { sourceId: source.id, campaignId: source.campaignId, kind: options.kind, trigger: options.trigger });
   const counts = emptyRunCounts();
   // Under the lock, the stored cursor is the truth: another worker may have advanced it since the job was queued.
@@ -127,8 +136,10 @@ async function runLockedPass(pool: Pool, source: SourceRow, collector: SourceCol
   } catch (caught) {
     readAhead.stop();
     if (signal.aborted) {
-      await finishRun(pool, runId, { status: 'interrupted', counts, error: { code: 'INTERRUPTED', message: 'stopped before the pass finished; the next pass resumes from the last stored page' } });
-      return { status: 'interrupted', runId, counts };
+      const error = lockLost.aborted ? LOCK_LOST : STOPPED;
+      await finishRun(pool, runId, { status: 'interrupted', counts, error });
+      if (lockLost.aborted) options.logger?.warn({ source: source.slug, ...error }, 'pass stopped: its source lock was lost');
+      return { status: 'interrupted', runId, counts, reason: lockLost.aborted ? 'lock-lost' : 'signal' };
     }
     const error = await finishFailedRun(pool, runId, counts, caught);
     const status = error instanceof RateLimitedError ? 'rate-limited' : 'failed';

@@ -91,3 +91,61 @@ describe('a pass of a source', () => {
     expect(run).toMatchObject({ kind: 'backfill', status: 'succeeded' });
   });
 });
+
+describe('a pass stopped by its signal', () => {
+  it('ends as interrupted (signal), keeps what it stored, and the next pass resumes there', async () => {
+    await db.pool.query(`UPDATE sources SET cursor = '{}' WHERE id = $1`, [source.id]);
+    const stop = new AbortController();
+    const inner = scripted(20);
+    const stopping: SourceCollector = {
+      async fetchPage(cursor, signal) {
+        if (cursor.page === 3) stop.abort();
+        return inner.fetchPage(cursor, signal);
+      },
+    };
+    const outcome = await runPass(db.pool, source, stopping, { kind: 'incremental', trigger: 'cli', signal: stop.signal, readAhead: 1 });
+    expect(outcome).toMatchObject({ status: 'interrupted', reason: 'signal' });
+    const [run] = await recentRuns(db.pool, source.id, 1);
+    expect(run).toMatchObject({ status: 'interrupted', errorCode: 'INTERRUPTED' });
+    const stored = (await findSourceBySlug(db.pool, source.slug))!.cursor;
+    expect(stored.page).toBeGreaterThanOrEqual(2);
+    expect(stored.page).toBeLessThanOrEqual(4);
+  });
+});
+
+describe('a pass whose source lock is lost', () => {
+  it('stops at the next page as interrupted, so it never runs beside the pass that takes the lock next', async () => {
+    await db.pool.query(`UPDATE sources SET cursor = '{}' WHERE id = $1`, [source.id]);
+    const inner = scripted(50);
+    let fetched = 0;
+    let lockLostAfter: number | undefined;
+    // A page a while: the lock's connection is cut after the second page.
+    const slow: SourceCollector = {
+      async fetchPage(cursor, signal) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        signal?.throwIfAborted();
+        fetched += 1;
+        if (fetched === 2) {
+          // The lock's own session, as an administrator or a failing network would end it.
+          const ended = await db.pool.query<{ ended: boolean }>(
+            `SELECT pg_terminate_backend(pid) AS ended FROM pg_locks WHERE locktype = 'advisory' AND objid = $1 AND objsubid = 2 AND granted`,
+            [source.id],
+          );
+          expect(ended.rows.map((row) => row.ended)).toEqual([true]);
+          lockLostAfter = fetched;
+        }
+        return inner.fetchPage(cursor, signal);
+      },
+    };
+    const outcome = await runPass(db.pool, source, slow, { kind: 'incremental', trigger: 'schedule', readAhead: 1 });
+    expect(outcome).toMatchObject({ status: 'interrupted', reason: 'lock-lost' });
+    // At most the page in hand when the lock went: not the 48 still to come.
+    expect(fetched).toBeLessThanOrEqual(lockLostAfter! + 2);
+    const [run] = await recentRuns(db.pool, source.id, 1);
+    expect(run).toMatchObject({ status: 'interrupted', errorCode: 'SOURCE_LOCK_LOST' });
+    expect(run!.error).toMatch(/lost its lock/);
+    // And the lock is free for the next pass, which resumes where this one stopped.
+    const next = await runPass(db.pool, source, scripted(50), { kind: 'incremental', trigger: 'schedule' });
+    expect(next).toMatchObject({ status: 'succeeded' });
+  });
+});
