@@ -118,29 +118,30 @@ describe('a pass whose source lock is lost', () => {
     await db.pool.query(`UPDATE sources SET cursor = '{}' WHERE id = $1`, [source.id]);
     const inner = scripted(50);
     let fetched = 0;
-    let lockLostAfter: number | undefined;
-    // A page a while: the lock's connection is cut after the second page.
+    const LOCK_LOST_AT_PAGE = 2;
+    let ended: Promise<boolean[]> | undefined;
+    // A page a while: the lock's connection is cut while the second page is fetched.
     const slow: SourceCollector = {
       async fetchPage(cursor, signal) {
         await new Promise((resolve) => setTimeout(resolve, 50));
         signal?.throwIfAborted();
         fetched += 1;
-        if (fetched === 2) {
-          // The lock's own session, as an administrator or a failing network would end it.
-          const ended = await db.pool.query<{ ended: boolean }>(
-            `SELECT pg_terminate_backend(pid) AS ended FROM pg_locks WHERE locktype = 'advisory' AND objid = $1 AND objsubid = 2 AND granted`,
-            [source.id],
-          );
-          expect(ended.rows.map((row) => row.ended)).toEqual([true]);
-          lockLostAfter = fetched;
+        if (fetched === LOCK_LOST_AT_PAGE) {
+          // The lock's own session, as an administrator or a failing network would end it. The pass
+          // may stop before this page returns, so the answer is checked after the pass.
+          ended = db.pool
+            .query<{ ended: boolean }>(`SELECT pg_terminate_backend(pid) AS ended FROM pg_locks WHERE locktype = 'advisory' AND objid = $1 AND objsubid = 2 AND granted`, [source.id])
+            .then((result) => result.rows.map((row) => row.ended));
+          await ended;
         }
         return inner.fetchPage(cursor, signal);
       },
     };
     const outcome = await runPass(db.pool, source, slow, { kind: 'incremental', trigger: 'schedule', readAhead: 1 });
+    expect(await ended).toEqual([true]);
     expect(outcome).toMatchObject({ status: 'interrupted', reason: 'lock-lost' });
     // At most the page in hand when the lock went: not the 48 still to come.
-    expect(fetched).toBeLessThanOrEqual(lockLostAfter! + 2);
+    expect(fetched).toBeLessThanOrEqual(LOCK_LOST_AT_PAGE + 2);
     const [run] = await recentRuns(db.pool, source.id, 1);
     expect(run).toMatchObject({ status: 'interrupted', errorCode: 'SOURCE_LOCK_LOST' });
     expect(run!.error).toMatch(/lost its lock/);
