@@ -24,6 +24,7 @@ const ERRORS: Record<string, string> = {
   X_MALFORMED_PAYLOAD: 'X sent an answer that could not be read; this run was stopped.',
   X_UNEXPECTED: 'Something unexpected went wrong talking to X; the details are in the worker log.',
   INTERRUPTED: 'The worker stopped in the middle of a run; the next run carries on from there.',
+  SOURCE_LOCK_LOST: 'The worker lost its database connection in the middle of a run and stopped; the next run carries on from there.',
   CONFIG_INVALID: 'The source’s settings in the config file are not valid.',
   BACKFILL_UNSUPPORTED: 'This kind of source cannot collect the past (backfill).',
   BACKFILL_EMPTY_WINDOW: 'The backfill window asked for holds nothing to collect.',
