@@ -1,4 +1,5 @@
-// The shapes the dashboard reads from the HTTP API (see /api/openapi.json). Only what it uses.
+// The shapes the dashboard reads from the HTTP API (see /api/openapi.json). Only what it uses. The type-check
+// holds them to the API's response schemas (tests/dashboard/api-types-match-the-api.ts).
 
 export type Role = 'viewer' | 'admin';
 export type Bucket = 'hour' | 'day';

@@ -6,13 +6,13 @@ import { defineRoute } from '../api-route.js';
 import { campaignParams, requireCampaign } from '../campaign-scope.js';
 import { campaignView, launchFields, launchView, localityFields, localityView } from './schemas.js';
 
-const campaignSummary = campaignView.extend({
+export const campaignSummary = campaignView.extend({
   localities: z.number().int().describe('enabled localities'),
   launches: z.number().int().describe('enabled launches'),
   sources: z.number().int().describe('enabled sources'),
 });
 
-const sourceSummary = z.object({
+export const sourceSummary = z.object({
   slug: z.string(),
   kind: z.string(),
   target: z.string().nullable().describe('the X query, or the site or feed URL'),

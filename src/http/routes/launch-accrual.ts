@@ -7,7 +7,7 @@ import { accrualQuery, answeredFrom, bucketView, point, windowView } from './lau
 
 const labelledSeries = z.object({ label: z.string(), points: z.array(point), cumulative: z.array(point) });
 
-const accrualView = z.object({
+export const accrualView = z.object({
   window: windowView,
   buckets: z.array(bucketView),
   answeredFrom,

@@ -6,7 +6,7 @@ import { defineRoute } from '../api-route.js';
 import { campaignParams } from '../campaign-scope.js';
 import { answeredFrom, comparisonQuery, metricSeriesView, seriesRow, seriesRows, windowView } from './launch-analytics-schemas.js';
 
-const comparisonView = z.object({
+export const comparisonView = z.object({
   campaign: z.object({ slug: z.string(), timezone: z.string() }),
   bucket: z.enum(['hour', 'day']),
   t: z.array(z.number()).describe('the shared x axis: hours from each launch to the bucket start'),

@@ -10,7 +10,7 @@ const halfLife = z.object({
   total: z.number(),
 });
 
-const halfLifeView = z.object({
+export const halfLifeView = z.object({
   launch: z.object({ slug: z.string(), at: z.string() }),
   windowHours: z.number().int(),
   complete: z.boolean().describe('false while the post-launch window is still running: the half-life can still grow'),

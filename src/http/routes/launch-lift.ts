@@ -32,7 +32,7 @@ const liftRowView = z.object({
 
 const period = z.object({ days: z.number().int(), from: z.string(), to: z.string() });
 
-const launchLiftView = z.object({
+export const launchLiftView = z.object({
   launch: launchRef,
   baseline: period,
   post: period.describe('the complete post-launch days compared (at most the window’s after)'),

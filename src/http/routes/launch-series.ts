@@ -5,7 +5,7 @@ import { defineRoute } from '../api-route.js';
 import { launchParams } from '../campaign-scope.js';
 import { answeredFrom, bucketView, groupKey, launchRef, metricSeriesView, seriesQuery, seriesRow, seriesRows, windowView } from './launch-analytics-schemas.js';
 
-const seriesView = z.object({
+export const seriesView = z.object({
   campaign: z.object({ slug: z.string(), name: z.string(), timezone: z.string() }),
   launch: launchRef,
   window: windowView,

@@ -5,7 +5,7 @@ import { defineRoute } from '../api-route.js';
 import { launchParams } from '../campaign-scope.js';
 import { rankingQuery } from './launch-analytics-schemas.js';
 
-const threadView = z.object({
+export const threadView = z.object({
   root: z.object({
     id: z.number().int(),
     externalId: z.string(),

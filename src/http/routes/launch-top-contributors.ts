@@ -5,7 +5,7 @@ import { defineRoute } from '../api-route.js';
 import { launchParams } from '../campaign-scope.js';
 import { rankingQuery } from './launch-analytics-schemas.js';
 
-const contributorView = z.object({
+export const contributorView = z.object({
   authorId: z.number().int(),
   platform: z.enum(['x', 'site']),
   handle: z.string().nullable(),

@@ -6,7 +6,7 @@ import { defineRoute } from '../api-route.js';
 import { launchParams } from '../campaign-scope.js';
 import { rankingQuery } from './launch-analytics-schemas.js';
 
-const topPostView = z.object({
+export const topPostView = z.object({
   id: z.number().int(),
   platform: z.enum(['x', 'site']),
   externalId: z.string(),

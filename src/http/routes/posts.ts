@@ -29,7 +29,7 @@ const postsQuery = z.strictObject({
   limit: limit(50, 200),
 });
 
-const postView = z.object({
+export const postView = z.object({
   id: z.number().int(),
   platform: z.enum(['x', 'site']),
   externalId: z.string(),

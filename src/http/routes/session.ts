@@ -11,7 +11,7 @@ import { HttpError } from '../errors.js';
 // Signing in and out. Sign-in is the one state-changing route without a CSRF token (there is no
 // session yet); it only accepts a JSON body, which a cross-site form cannot send.
 
-const sessionView = z.object({
+export const sessionView = z.object({
   user: z.object({ id: z.number().int(), email: z.string(), role: z.enum(['viewer', 'admin']) }),
   via: z.enum(['session', 'token']).describe('a browser session, or a read-only API token'),
   csrfToken: z.string().nullable().describe('send as X-CSRF-Token on every POST, PUT, PATCH and DELETE; null for API tokens'),

@@ -27,7 +27,7 @@ function resolveWindow(query: z.output<typeof windowQuery>): { since: Date; unti
   return { since, until };
 }
 
-const gapView = z.object({
+export const gapView = z.object({
   source: z.string(),
   runKind: z.string().describe('the kind of pass that kept failing: incremental, backfill or sweep'),
   from: z.date(),
@@ -49,7 +49,7 @@ const toGapView = (gap: CoverageGap): z.input<typeof gapView> => ({
   lastErrorCode: gap.lastErrorCode,
 });
 
-const sourceHealthView = z.object({
+export const sourceHealthView = z.object({
   slug: z.string(),
   kind: z.string(),
   target: z.string().nullable().describe('the X query, or the site or feed URL'),
