@@ -102,9 +102,17 @@ export async function markSourceSucceeded(db: Queryable, sourceId: number): Prom
   );
 }
 
-/** A source that cannot run at all (its stored settings are invalid): failing, with the reason, and no run recorded. */
+/**
+ * A source that cannot run at all (its stored settings are invalid): failing, with the reason, and no
+ * run recorded. Every starting worker finds the same problem; only the first changes the row, so the
+ * error's time stays when it was first found.
+ */
 export async function markSourceMisconfigured(db: Queryable, sourceId: number, problem: { code: string; message: string }): Promise<void> {
-  await db.query(`UPDATE sources SET status = 'failing', last_error = $3, last_error_code = $2, last_error_at = now() WHERE id = $1`, [sourceId, problem.code, problem.message]);
+  await db.query(
+    `UPDATE sources SET status = 'failing', last_error = $3, last_error_code = $2, last_error_at = now()
+     WHERE id = $1 AND (status, last_error_code, last_error) IS DISTINCT FROM ('failing', $2, $3)`,
+    [sourceId, problem.code, problem.message],
+  );
 }
 
 export async function markSourceFailed(db: Queryable, sourceId: number, failure: { code: string; message: string; status?: 'failing' | 'rate-limited' }): Promise<void> {

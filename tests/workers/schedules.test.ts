@@ -133,6 +133,12 @@ describe('job schedules', () => {
         // Failing, but not run: the dashboard must not show a run that never happened.
         expect(blog).toMatchObject({ status: 'failing', lastErrorCode: 'CONFIG_INVALID', lastError: expect.stringMatching(/^source hsm-blog has invalid settings \(url: /), lastRunAt: null });
         expect(await findSourceBySlug(db.pool, 'hsm-feed')).toMatchObject({ status: 'failing', lastErrorCode: 'CONFIG_INVALID' });
+        // A second worker finds the same problem and leaves the row as the first wrote it.
+        const errorAt = async () => (await db.pool.query<{ at: Date }>(`SELECT last_error_at AS at FROM sources WHERE slug = 'hsm-blog'`)).rows[0]!.at;
+        const firstFound = await errorAt();
+        const second = await startWorker(config, db.pool, logger, { collectors: shippedCollectors(config), drainTimeoutMs: 5_000 });
+        await second.close();
+        expect(await errorAt()).toEqual(firstFound);
       } finally {
         await worker.close();
         await queue.obliterate({ force: true }).catch(() => {});
