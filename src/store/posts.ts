@@ -65,6 +65,12 @@ export class StoredAuthorLocations {
   }
 }
 
+/** An author as one statement sent it, with the location stored afterwards. */
+interface WrittenAuthor {
+  row: string;
+  location: string | null;
+}
+
 /**
  * The authors one pass has written, each as the row it sent and the location stored afterwards. A
  * page repeats most of its authors (people post under a hashtag many times), and sending an
@@ -73,12 +79,6 @@ export class StoredAuthorLocations {
  * taken as stored. Another process may have changed an author since: then that newer profile
  * stays, as it would if this pass had fetched the author a moment earlier.
  */
-/** An author as one statement sent it, with the location stored afterwards. */
-interface WrittenAuthor {
-  row: string;
-  location: string | null;
-}
-
 export class AuthorsWrittenThisPass {
   /** Enough for any campaign's conversation; past it the pass simply sends every author again. */
   static readonly LIMIT = 200_000;
