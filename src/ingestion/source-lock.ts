@@ -19,21 +19,15 @@ export type LockedResult<T> = { ran: true; value: T } | { ran: false };
 export async function withSourceLock<T>(pool: Pool, sourceId: number, work: (lockLost: AbortSignal) => Promise<T>, kind: RunKind = 'incremental'): Promise<LockedResult<T>> {
   // The incremental pass keeps the original key, so workers of an older build still exclude it.
   const space = kind === 'incremental' ? SOURCE_LOCK_SPACE : SOURCE_LOCK_SPACE * 16 + KIND_LOCK_OFFSET[kind];
-  return withClient(pool, async (client) => {
+  return withClient(pool, async (client, lockLost) => {
     let locked = false;
-    const lockLost = new AbortController();
-    const onConnectionLost = () => lockLost.abort();
-    client.once('error', onConnectionLost);
-    client.once('end', onConnectionLost);
     try {
       const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS locked', [space, sourceId]);
       locked = rows[0]?.locked ?? false;
       if (!locked) return { ran: false };
-      return { ran: true, value: await work(lockLost.signal) };
+      return { ran: true, value: await work(lockLost) };
     } finally {
-      client.off('error', onConnectionLost);
-      client.off('end', onConnectionLost);
-      if (locked && !lockLost.signal.aborted) await client.query('SELECT pg_advisory_unlock($1, $2)', [space, sourceId]).catch(() => {});
+      if (locked && !lockLost.aborted) await client.query('SELECT pg_advisory_unlock($1, $2)', [space, sourceId]).catch(() => {});
     }
   });
 }

@@ -49,23 +49,29 @@ export function createPool(databaseUrl: string, options: { max?: number; applica
 /**
  * Runs `work` on one client checked out of the pool. While checked out, a client has no error
  * listener of the pool's: if PostgreSQL goes away (a restart), the client's 'error' event would
- * crash the process. This listens for it, and hands a broken client back to be destroyed rather
- * than reused.
+ * crash the process. This listens for it, tells `work` through `connectionLost` (a session-level
+ * lock held on this client is gone with it), and hands a broken client back to be destroyed
+ * rather than reused.
  */
-export async function withClient<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+export async function withClient<T>(pool: pg.Pool, work: (client: pg.PoolClient, connectionLost: AbortSignal) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   let broken: Error | undefined;
+  const lost = new AbortController();
   const onError = (error: Error) => {
     broken = error;
+    lost.abort(error);
   };
+  const onEnd = () => lost.abort(new Error('the connection ended'));
   client.on('error', onError);
+  client.on('end', onEnd);
   try {
-    return await work(client);
+    return await work(client, lost.signal);
   } catch (error) {
     broken ??= isConnectionError(error) ? (error as Error) : undefined;
     throw error;
   } finally {
     client.off('error', onError);
+    client.off('end', onEnd);
     client.release(broken);
   }
 }
