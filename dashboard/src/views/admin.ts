@@ -101,7 +101,7 @@ export const adminView: ViewFactory = (root, session: Session): MountedView => {
       field('Description', input('description')),
       el('button', { type: 'submit' }, 'Add launch'),
     );
-    return el('section', { className: 'card wide', id: 'admin-launches' }, el('header', {}, el('h3', {}, 'Launches')), dataTable('Launches', columns, detail.launches), editor, el('h4', {}, 'Add a launch'), add);
+    return el('section', { className: 'card wide', id: 'admin-launches' }, el('header', {}, el('h3', {}, 'Launches')), dataTable('Every launch of this campaign; those from the config file are changed there', columns, detail.launches), editor, el('h4', {}, 'Add a launch'), add);
   }
 
   function overrideSection(detail: CampaignDetail): HTMLElement {
@@ -177,7 +177,7 @@ export const adminView: ViewFactory = (root, session: Session): MountedView => {
       field('Password', input('password', { type: 'password', required: true, autocomplete: 'new-password' }), 'at least 12 characters'),
       el('button', { type: 'submit' }, 'Add user'),
     );
-    return el('section', { className: 'card wide', id: 'admin-users' }, el('header', {}, el('h3', {}, 'Staff accounts')), dataTable('Users', columns, users), el('h4', {}, 'Add a user'), add);
+    return el('section', { className: 'card wide', id: 'admin-users' }, el('header', {}, el('h3', {}, 'Staff accounts')), dataTable('Who can sign in, and what each may do', columns, users), el('h4', {}, 'Add a user'), add);
   }
 
   async function load(fresh: boolean): Promise<void> {
