@@ -25,6 +25,7 @@ const ERRORS: Record<string, string> = {
   X_UNEXPECTED: 'Something unexpected went wrong talking to X; the details are in the worker log.',
   INTERRUPTED: 'The worker stopped in the middle of a run; the next run carries on from there.',
   SOURCE_LOCK_LOST: 'The worker lost its database connection in the middle of a run and stopped; the next run carries on from there.',
+  RUN_LEASE_LOST: 'The worker lost its database connection in the middle of a refresh or compliance check and stopped; the next one carries on from there.',
   CONFIG_INVALID: 'The source’s settings in the config file are not valid.',
   BACKFILL_UNSUPPORTED: 'This kind of source cannot collect the past (backfill).',
   BACKFILL_EMPTY_WINDOW: 'The backfill window asked for holds nothing to collect.',

@@ -17,7 +17,8 @@ import { endSchedulesOfRemovedPosts, findXRunSources } from '../store/engagement
 import { emptyRunCounts, finishRun, type RunCounts, type RunTrigger } from '../store/runs.js';
 import { asIngestionError, PermanentError } from './errors.js';
 import { finishFailedRun } from './failed-run.js';
-import { withRunLease } from './run-lease.js';
+import { finishInterruptedRun, runStopSignal } from './interrupted-run.js';
+import { whyLeasedRunStopped, withRunLease } from './run-lease.js';
 
 // X batch compliance, per campaign: upload the ids of the campaign's live X posts in a compliance
 // job, and once X has the answer, purge every post it lists to a tombstone. A job can take X a long
@@ -103,9 +104,10 @@ async function checkCampaign(deps: BatchComplianceDeps, options: BatchCompliance
     return { ...result, outcome: 'not-allowed' };
   }
 
-  return withRunLease(deps.pool, { sourceId, campaignId, kind: 'compliance', trigger: options.trigger ?? 'schedule' }, async (runId) => {
+  return withRunLease(deps.pool, { sourceId, campaignId, kind: 'compliance', trigger: options.trigger ?? 'schedule' }, async (runId, leaseLost) => {
     result.runId = runId;
     const counts = emptyRunCounts();
+    const signal = runStopSignal(options.signal, leaseLost);
     try {
       let job = await activeComplianceJob(deps.pool, campaignId, new Date(now().getTime() - CREATING_STALE_MS));
       if (job?.status === 'creating') {
@@ -126,11 +128,12 @@ async function checkCampaign(deps: BatchComplianceDeps, options: BatchCompliance
       }
       result.checked = job.idsCount;
       result.jobId = job.jobId ?? undefined;
-      await collectJob(deps, options, job, counts, result);
+      await collectJob(deps, { ...options, signal }, job, counts, result);
       await finishRun(deps.pool, runId, { status: 'succeeded', counts });
       return result;
     } catch (caught) {
-      const error = await finishFailedRun(deps.pool, runId, counts, caught);
+      const stopped = whyLeasedRunStopped(signal, leaseLost);
+      const error = stopped ? await finishInterruptedRun(deps.pool, runId, counts, stopped) : await finishFailedRun(deps.pool, runId, counts, caught);
       deps.logger?.warn({ campaignId, code: error.code, err: error.message }, 'batch compliance stopped');
       throw error;
     }

@@ -17,7 +17,8 @@ import {
 } from '../store/engagement-refresh.js';
 import { emptyRunCounts, finishRun, type RunCounts, type RunTrigger } from '../store/runs.js';
 import { finishFailedRun } from './failed-run.js';
-import { withRunLease } from './run-lease.js';
+import { finishInterruptedRun, runStopSignal } from './interrupted-run.js';
+import { whyLeasedRunStopped, withRunLease } from './run-lease.js';
 
 // The engagement refresh: re-reads the public metrics of due X posts, 100 ids per GET /2/tweets,
 // within the daily read budget, storing a snapshot per read and each post's next read
@@ -122,12 +123,14 @@ export async function runEngagementRefresh(deps: EngagementRefreshDeps, options:
 
   for (const { campaignId, sourceId } of await findXRunSources(deps.pool, options.campaignId)) {
     if (allowance <= 0 || summary.budgetExhausted) break;
-    await withRunLease(deps.pool, { sourceId, campaignId, kind: 'refresh', trigger: options.trigger ?? 'schedule' }, async (runId) => {
+    await withRunLease(deps.pool, { sourceId, campaignId, kind: 'refresh', trigger: options.trigger ?? 'schedule' }, async (runId, leaseLost) => {
       summary.runs.push({ campaignId, sourceId, runId });
       const counts = emptyRunCounts();
+      // Checked between batches: a batch claimed is read and recorded before the run stops.
+      const signal = runStopSignal(options.signal, leaseLost);
       try {
         while (allowance > 0) {
-          options.signal?.throwIfAborted();
+          signal.throwIfAborted();
           const claimedAt = now();
           const claim = await claimDueRefreshes(deps.pool, {
             now: claimedAt,
@@ -145,7 +148,8 @@ export async function runEngagementRefresh(deps: EngagementRefreshDeps, options:
         }
         await finishRun(deps.pool, runId, { status: 'succeeded', counts });
       } catch (caught) {
-        const error = await finishFailedRun(deps.pool, runId, counts, caught);
+        const stopped = whyLeasedRunStopped(signal, leaseLost);
+        const error = stopped ? await finishInterruptedRun(deps.pool, runId, counts, stopped) : await finishFailedRun(deps.pool, runId, counts, caught);
         deps.logger?.warn({ campaignId, code: error.code, err: error.message }, 'engagement refresh stopped');
         throw error;
       }

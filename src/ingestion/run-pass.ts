@@ -10,6 +10,7 @@ import type { CollectedPage, SourceCollector } from './collector.js';
 import { PageReadAhead } from './read-ahead.js';
 import { RateLimitedError, type IngestionError } from './errors.js';
 import { finishFailedRun } from './failed-run.js';
+import { finishInterruptedRun, runStopSignal, type RunStop } from './interrupted-run.js';
 import { withSourceLock } from './source-lock.js';
 
 export interface PassOptions {
@@ -43,8 +44,8 @@ const DEFAULT_READ_AHEAD = 8;
  */
 const ANALYZE_AFTER_NEW_POSTS = 5_000;
 
-const STOPPED = { code: 'INTERRUPTED', message: 'stopped before the pass finished; the next pass resumes from the last stored page' };
-const LOCK_LOST = {
+const STOPPED: RunStop = { code: 'INTERRUPTED', message: 'stopped before the pass finished; the next pass resumes from the last stored page' };
+const LOCK_LOST: RunStop = {
   code: 'SOURCE_LOCK_LOST',
   message: "the pass lost its lock on the source (its PostgreSQL connection ended) and stopped, so that it never runs beside another worker's pass; the next pass resumes from the last stored page",
 };
@@ -70,7 +71,7 @@ export async function runPass(pool: Pool, source: SourceRow, collector: SourceCo
 }
 
 async function runLockedPass(pool: Pool, source: SourceRow, collector: SourceCollector, options: PassOptions, lockLost: AbortSignal): Promise<PassOutcome> {
-  const signal = options.signal ? AbortSignal.any([options.signal, lockLost]) : lockLost;
+  const signal = runStopSignal(options.signal, lockLost);
   const runId = await startRun(pool, { sourceId: source.id, campaignId: source.campaignId, kind: options.kind, trigger: options.trigger });
   const counts = emptyRunCounts();
   // Under the lock, the stored cursor is the truth: another worker may have advanced it since the job was queued.
@@ -137,7 +138,7 @@ async function runLockedPass(pool: Pool, source: SourceRow, collector: SourceCol
     readAhead.stop();
     if (signal.aborted) {
       const error = lockLost.aborted ? LOCK_LOST : STOPPED;
-      await finishRun(pool, runId, { status: 'interrupted', counts, error });
+      await finishInterruptedRun(pool, runId, counts, error);
       if (lockLost.aborted) options.logger?.warn({ source: source.slug, ...error }, 'pass stopped: its source lock was lost');
       return { status: 'interrupted', runId, counts, reason: lockLost.aborted ? 'lock-lost' : 'signal' };
     }

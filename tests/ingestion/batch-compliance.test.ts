@@ -9,7 +9,7 @@ import { generateXDataset, startFakeXApi, type FakeXApi } from '../../src/simula
 import { syncConfig } from '../../src/store/campaigns.js';
 import { recentRuns } from '../../src/store/runs.js';
 import { findSourceBySlug, type SourceRow } from '../../src/store/sources.js';
-import { migratedDatabase, type TestDatabase } from '../support/db.js';
+import { endRunLeaseSession, migratedDatabase, type TestDatabase } from '../support/db.js';
 import { campaignConfig } from '../support/fixtures.js';
 
 const TOKEN = 'compliance-test-token-0123456789';
@@ -147,5 +147,71 @@ describe('the run ledger while compliance checks overlap', () => {
     const runs = await complianceRuns();
     expect(runs.find((run) => run.id === rows[0]!.id)).toMatchObject({ status: 'interrupted', error: 'the worker stopped before the run finished' });
     expect(runs.filter((run) => run.id !== rows[0]!.id).map((run) => run.status)).toEqual(['succeeded']);
+  });
+});
+
+describe('a compliance check whose run lease is lost', () => {
+  const complianceRuns = async () => (await recentRuns(db.pool, source.id)).filter((run) => run.kind === 'compliance');
+
+  it('stops waiting for X at its next step as interrupted, and leaves the job to the next check', async () => {
+    // X takes longer than the check waits: without a stop, it would poll until its deadline.
+    fake.setComplianceDelay(60_000);
+    const real = createXBatchCompliance({ client: createXClient({ bearerToken: TOKEN, baseUrl: fake.url }) });
+    const LEASE_LOST_AT_POLL = 2;
+    let polls = 0;
+    let ended: Promise<boolean[]> | undefined;
+    const watched: XBatchCompliance = {
+      ...real,
+      async getJob(jobId) {
+        polls += 1;
+        if (polls === LEASE_LOST_AT_POLL) {
+          // The lease's own session, ended as an administrator or a failing network would. The check
+          // learns of it when the connection's end reaches this process, so it is checked after the run.
+          const [live] = await complianceRuns();
+          ended = endRunLeaseSession(db.pool, live!.id);
+          await ended;
+        }
+        return real.getJob(jobId);
+      },
+    };
+    const error: unknown = await runBatchCompliance({ pool: db.pool, compliance: watched, now: () => clock }, { pollIntervalMs: 20, waitMs: 3_000, trigger: 'cli' }).catch(
+      (e: unknown) => e,
+    );
+    expect(await ended).toEqual([true]);
+    expect(error).toMatchObject({ kind: 'retryable', code: 'RUN_LEASE_LOST' });
+    // At most the status check in hand when the lease went: not the many left before the deadline.
+    expect(polls).toBeLessThanOrEqual(LEASE_LOST_AT_POLL + 1);
+    const [run] = await complianceRuns();
+    // One page for creating the job, one per status check.
+    expect(run).toMatchObject({ status: 'interrupted', errorCode: 'RUN_LEASE_LOST', counts: { pages: 1 + polls } });
+    expect(run!.error).toMatch(/lost its lease/);
+
+    fake.clearRequests();
+    const next = await compliance({ waitMs: 0 });
+    expect(next.campaigns[0]).toMatchObject({ outcome: 'pending' });
+    expect(fake.requests().filter((r) => r.method === 'POST' || r.method === 'PUT')).toEqual([]);
+  });
+
+  it('stopped by its signal (shutdown) while waiting for X, is recorded as interrupted, not failed', async () => {
+    fake.setComplianceDelay(60_000);
+    const real = createXBatchCompliance({ client: createXClient({ bearerToken: TOKEN, baseUrl: fake.url }) });
+    const stop = new AbortController();
+    let polls = 0;
+    const watched: XBatchCompliance = {
+      ...real,
+      async getJob(jobId) {
+        polls += 1;
+        if (polls === 2) stop.abort();
+        return real.getJob(jobId);
+      },
+    };
+    const error: unknown = await runBatchCompliance(
+      { pool: db.pool, compliance: watched, now: () => clock },
+      { pollIntervalMs: 20, waitMs: 3_000, trigger: 'cli', signal: stop.signal },
+    ).catch((e: unknown) => e);
+    expect(error).toMatchObject({ kind: 'retryable', code: 'INTERRUPTED' });
+    expect(polls).toBeLessThanOrEqual(3);
+    const [run] = await complianceRuns();
+    expect(run).toMatchObject({ status: 'interrupted', errorCode: 'INTERRUPTED', counts: { pages: 1 + polls } });
   });
 });

@@ -14,7 +14,7 @@ import { createPool } from '../../src/store/db.js';
 import { postsReadOn } from '../../src/store/engagement-refresh.js';
 import { recentRuns } from '../../src/store/runs.js';
 import { findSourceBySlug, type SourceRow } from '../../src/store/sources.js';
-import { migratedDatabase, redisPrefix, TEST_REDIS_URL, type TestDatabase } from '../support/db.js';
+import { endRunLeaseSession, migratedDatabase, redisPrefix, TEST_REDIS_URL, type TestDatabase } from '../support/db.js';
 import { campaignConfig } from '../support/fixtures.js';
 
 const TOKEN = 'refresh-test-token-0123456789';
@@ -282,5 +282,66 @@ describe('the run ledger while refreshes overlap', () => {
     } finally {
       await dyingWorker.end();
     }
+  });
+});
+
+describe('a refresh whose run lease is lost', () => {
+  it('stops at its next batch as interrupted, keeping the counts of what it read, and the next refresh reads the rest', async () => {
+    await collect();
+    const schedule = await enrolled();
+    const batches = Math.ceil(schedule.due.length / 100);
+    expect(batches).toBeGreaterThanOrEqual(3);
+    const read = deps().lookup;
+    const LEASE_LOST_AT_BATCH = 1;
+    let lookups = 0;
+    let ended: Promise<boolean[]> | undefined;
+    const lookup: TweetLookup = async (ids) => {
+      lookups += 1;
+      if (lookups === LEASE_LOST_AT_BATCH) {
+        // The lease's own session, as an administrator or a failing network would end it. The run
+        // learns of it when the connection's end reaches this process, so it is checked after the run.
+        const [live] = await refreshRuns();
+        ended = endRunLeaseSession(db.pool, live!.id);
+        await ended;
+      }
+      return read(ids);
+    };
+    const error: unknown = await runEngagementRefresh(deps({ lookup }), { trigger: 'cli' }).catch((e: unknown) => e);
+    expect(await ended).toEqual([true]);
+    expect(error).toMatchObject({ kind: 'retryable', code: 'RUN_LEASE_LOST' });
+    // At most the batch in hand when the lease went: not every batch still due.
+    expect(lookups).toBeLessThanOrEqual(LEASE_LOST_AT_BATCH + 1);
+    expect(lookups).toBeLessThan(batches);
+    const [run] = await refreshRuns();
+    expect(run).toMatchObject({ status: 'interrupted', errorCode: 'RUN_LEASE_LOST', counts: { pages: lookups, fetched: lookups * 100 } });
+    expect(run!.error).toMatch(/lost its lease/);
+
+    const rest = await refresh();
+    expect(rest.read).toBe(schedule.due.length - lookups * 100);
+    expect((await refreshRuns()).map((r) => r.status)).toEqual(['succeeded', 'interrupted']);
+  });
+});
+
+describe('a refresh stopped by its signal (shutdown)', () => {
+  it('is recorded as interrupted, not failed, and the next refresh reads the rest', async () => {
+    await collect();
+    const schedule = await enrolled();
+    expect(Math.ceil(schedule.due.length / 100)).toBeGreaterThanOrEqual(2);
+    const read = deps().lookup;
+    const stop = new AbortController();
+    let lookups = 0;
+    const lookup: TweetLookup = async (ids) => {
+      lookups += 1;
+      stop.abort();
+      return read(ids);
+    };
+    const error: unknown = await runEngagementRefresh(deps({ lookup }), { trigger: 'cli', signal: stop.signal }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ kind: 'retryable', code: 'INTERRUPTED' });
+    expect(lookups).toBe(1);
+    const [run] = await refreshRuns();
+    expect(run).toMatchObject({ status: 'interrupted', errorCode: 'INTERRUPTED', counts: { pages: 1, fetched: 100 } });
+
+    const rest = await refresh();
+    expect(rest.read).toBe(schedule.due.length - 100);
   });
 });

@@ -6,7 +6,7 @@ import { withSourceLock } from '../../src/ingestion/source-lock.js';
 import { syncConfig } from '../../src/store/campaigns.js';
 import { recentRuns } from '../../src/store/runs.js';
 import { findSourceBySlug, type SourceCursor, type SourceRow } from '../../src/store/sources.js';
-import { migratedDatabase, type TestDatabase } from '../support/db.js';
+import { endSourceLockSession, migratedDatabase, type TestDatabase } from '../support/db.js';
 import { authorsFor, campaignConfig, xPost } from '../support/fixtures.js';
 
 let db: TestDatabase;
@@ -129,9 +129,7 @@ describe('a pass whose source lock is lost', () => {
         if (fetched === LOCK_LOST_AT_PAGE) {
           // The lock's own session, as an administrator or a failing network would end it. The pass
           // may stop before this page returns, so the answer is checked after the pass.
-          ended = db.pool
-            .query<{ ended: boolean }>(`SELECT pg_terminate_backend(pid) AS ended FROM pg_locks WHERE locktype = 'advisory' AND objid = $1 AND objsubid = 2 AND granted`, [source.id])
-            .then((result) => result.rows.map((row) => row.ended));
+          ended = endSourceLockSession(db.pool, source.id);
           await ended;
         }
         return inner.fetchPage(cursor, signal);
