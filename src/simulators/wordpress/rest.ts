@@ -1,4 +1,5 @@
 import { avatarUrls, withQuery, type ApiMount, type SiteLinks } from './links.js';
+import { ListingCache } from './listing-cache.js';
 import { fieldTree, isFieldIncluded, pickFields } from './rest-fields.js';
 import { NO_ROUTE, ParamReader, RestError } from './rest-params.js';
 import type { CommentOrderBy, CommentRecord, PostRecord, SiteStore } from './store.js';
@@ -25,6 +26,30 @@ interface Collection {
   perPage: number;
 }
 
+/**
+ * Everything in a comments request that decides which comments match and in what order, and nothing
+ * that only picks the page (page, offset, per_page) or shapes each item (context, _fields): all the
+ * pages of one listing share one kept list of matches.
+ */
+interface CommentQuery {
+  orderby: CommentOrderBy;
+  order: 'asc' | 'desc';
+  posts: number[];
+  parents: number[];
+  parentExclude: number[];
+  include: number[];
+  exclude: number[];
+  /** Local "YYYY-MM-DDTHH:MM:SS" boundaries, as compared with each comment's `date`. */
+  after: string | undefined;
+  before: string | undefined;
+  /** Lower-cased. */
+  search: string;
+}
+
+// A few dozen listings: enough for every client of a test or benchmark to page through its own at
+// once, while a list of 100,000 matches is under 1 MB of references.
+const KEPT_COMMENT_QUERIES = 32;
+
 const pastLastPage = (): RestError => new RestError(400, 'rest_post_invalid_page_number', 'The page number requested is larger than the number of pages available.');
 
 const COMMENT_ORDERBY: readonly CommentOrderBy[] = ['date', 'date_gmt', 'id', 'include', 'post', 'parent', 'type'];
@@ -46,6 +71,7 @@ export class RestApi {
   readonly #store: SiteStore;
   readonly #links: SiteLinks;
   readonly #pastLastCommentsPage: PastLastCommentsPage;
+  readonly #listings = new ListingCache<CommentRecord>(KEPT_COMMENT_QUERIES);
 
   constructor(store: SiteStore, links: SiteLinks, pastLastCommentsPage: PastLastCommentsPage = 'empty') {
     this.#store = store;
@@ -112,12 +138,24 @@ export class RestApi {
     if (params.has('status') && params.raw('status') !== 'approve') forbidden.push('status');
     if (forbidden.length > 0) throw new RestError(401, 'rest_forbidden_param', `Query parameter not permitted: ${forbidden.join(', ')}`);
 
-    const search = (params.raw('search') ?? '').toLowerCase();
-    const postSet = posts.length > 0 ? new Set(posts) : undefined;
-    const parentSet = parents.length > 0 ? new Set(parents) : undefined;
-    const parentExcludeSet = parentExclude.length > 0 ? new Set(parentExclude) : undefined;
+    const query: CommentQuery = { orderby, order, posts, parents, parentExclude, include, exclude, after, before, search: (params.raw('search') ?? '').toLowerCase() };
+    const matches = this.#listings.matches(JSON.stringify(query), () => this.#siteState(), () => this.#matchingComments(query));
+
+    // Core answers a comments page past the end with an empty list (the posts endpoint refuses it);
+    // 'error' makes the comments endpoint refuse it too, for clients that must cope with either.
+    if (this.#pastLastCommentsPage === 'error' && matches.length > 0 && page > Math.ceil(matches.length / perPage)) throw pastLastPage();
+    const start = offset ?? (page - 1) * perPage;
+    const items = matches.slice(start, start + perPage).map((record) => this.#commentView(record, request.mount, context, fields));
+    return this.#collection(request, { items, total: matches.length, page, perPage });
+  }
+
+  #matchingComments(query: CommentQuery): CommentRecord[] {
+    const { orderby, order, include, after, before, search } = query;
+    const postSet = query.posts.length > 0 ? new Set(query.posts) : undefined;
+    const parentSet = query.parents.length > 0 ? new Set(query.parents) : undefined;
+    const parentExcludeSet = query.parentExclude.length > 0 ? new Set(query.parentExclude) : undefined;
     const includeSet = include.length > 0 ? new Set(include) : undefined;
-    const excludeSet = exclude.length > 0 ? new Set(exclude) : undefined;
+    const excludeSet = query.exclude.length > 0 ? new Set(query.exclude) : undefined;
 
     const source = orderby === 'include' ? this.#byInclude(include, order) : this.#store.sortedComments(orderby, order);
     const matches: CommentRecord[] = [];
@@ -136,13 +174,16 @@ export class RestApi {
       if (!this.#store.isPublicComment(record)) continue;
       matches.push(record);
     }
+    return matches;
+  }
 
-    // Core answers a comments page past the end with an empty list (the posts endpoint refuses it);
-    // 'error' makes the comments endpoint refuse it too, for clients that must cope with either.
-    if (this.#pastLastCommentsPage === 'error' && matches.length > 0 && page > Math.ceil(matches.length / perPage)) throw pastLastPage();
-    const start = offset ?? (page - 1) * perPage;
-    const items = matches.slice(start, start + perPage).map((record) => this.#commentView(record, request.mount, context, fields));
-    return this.#collection(request, { items, total: matches.length, page, perPage });
+  /**
+   * What a kept comments listing depends on besides the query: the content (its version) and, when
+   * the site hides the future, which of its dated items the clock has reached (an epoch that stays put
+   * until the next comment's or post's time comes, and moves back if the clock does).
+   */
+  #siteState(): string {
+    return `${this.#store.version}:${this.#store.visibilityEpoch()}`;
   }
 
   #byInclude(include: number[], order: 'asc' | 'desc'): CommentRecord[] {

@@ -58,6 +58,8 @@ export class SiteStore {
   readonly #comments = new Map<number, CommentRecord>();
   readonly #posts = new Map<number, PostRecord>();
   readonly #sorted = new Map<string, CommentRecord[]>();
+  /** Every comment's and post's time, ascending; rebuilt after a change, only when the future is hidden. */
+  #datedTimes: Float64Array | undefined;
   #version = 0;
   #nextCommentId: number;
   #nextPostId: number;
@@ -83,6 +85,19 @@ export class SiteStore {
 
   now(): Date {
     return this.#now();
+  }
+
+  /**
+   * How far the clock has got through the site's dates: how many comment and post times are at or
+   * before now (always 0 when the future is not hidden). With the future hidden, what is public
+   * depends on the clock as well as the content, but only through which of those times have come;
+   * two instants with the same count see exactly the same items, whichever way the clock moved in
+   * between. So the version and this number together are all a kept answer depends on.
+   */
+  visibilityEpoch(): number {
+    if (!this.#hideFuture) return 0;
+    this.#datedTimes ??= this.#allDatedTimes();
+    return countAtOrBefore(this.#datedTimes, this.#now().getTime());
   }
 
   post(id: number): PostRecord | undefined {
@@ -217,9 +232,18 @@ export class SiteStore {
     });
   }
 
+  #allDatedTimes(): Float64Array {
+    const times = new Float64Array(this.#comments.size + this.#posts.size);
+    let i = 0;
+    for (const record of this.#comments.values()) times[i++] = record.time;
+    for (const record of this.#posts.values()) times[i++] = record.post.dateGmt.getTime();
+    return times.sort();
+  }
+
   #changed(): void {
     this.#version += 1;
     this.#sorted.clear();
+    this.#datedTimes = undefined;
   }
 }
 
@@ -236,6 +260,18 @@ const PRIMARY: Record<Exclude<CommentOrderBy, 'include'>, (a: CommentRecord, b: 
 
 function definedOnly<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** How many of the ascending `times` are ≤ `at` (a binary search). */
+function countAtOrBefore(times: Float64Array, at: number): number {
+  let low = 0;
+  let high = times.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if ((times[middle] as number) <= at) low = middle + 1;
+    else high = middle;
+  }
+  return low;
 }
 
 function largest(values: Iterable<number>): number {
