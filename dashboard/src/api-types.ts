@@ -76,6 +76,10 @@ export interface WindowInfo {
   bucket: Bucket;
   requestedBucket: Bucket | null;
   bucketClamped: boolean;
+  /** The instant the answer describes. */
+  asOf: string;
+  /** Buckets started at asOf; series are zero-filled beyond, where nothing has happened yet. */
+  startedBuckets: number;
 }
 
 export interface BucketInfo {

@@ -41,6 +41,30 @@ Chart.register(drawnMarker);
 
 export type DashboardChartConfig = ChartConfiguration<'line'> | ChartConfiguration<'bar'>;
 
+/** The x of a dataset's last value (its index on a category axis), or null when it has none. */
+function lastValueAt(data: readonly unknown[]): number | null {
+  for (let index = data.length - 1; index >= 0; index -= 1) {
+    const datum = data[index];
+    if (typeof datum === 'number') return index;
+    if (typeof datum === 'object' && datum !== null && 'y' in datum && datum.y !== null) return 'x' in datum && typeof datum.x === 'number' ? datum.x : index;
+  }
+  return null;
+}
+
+/**
+ * What a chart shows, written on its canvas as data-drawn for tests (the page's CSP keeps them from
+ * reaching Chart.js itself): how far each dataset is drawn, and the marker lines (launch, now).
+ */
+function describeDrawn(config: DashboardChartConfig): string {
+  const annotations = config.options?.plugins?.annotation?.annotations ?? [];
+  const list: ({ type?: unknown; label?: { content?: unknown }; xMin?: unknown } | undefined)[] = Array.isArray(annotations) ? annotations : Object.values(annotations);
+  const markers = list.flatMap((annotation) =>
+    annotation?.type === 'line' && typeof annotation.label?.content === 'string' && typeof annotation.xMin === 'number' ? [{ label: annotation.label.content, x: annotation.xMin }] : [],
+  );
+  const datasets = (config.data.datasets as { label?: string; data: readonly unknown[] }[]).map((dataset) => ({ label: dataset.label ?? '', lastX: lastValueAt(dataset.data) }));
+  return JSON.stringify({ datasets, markers });
+}
+
 /**
  * One chart on one canvas: created on the first render, updated in place after that (no flicker,
  * no leaked listeners), destroyed with its view.
@@ -51,6 +75,7 @@ export class ChartView {
   constructor(readonly canvas: HTMLCanvasElement) {}
 
   render(config: DashboardChartConfig): void {
+    this.canvas.dataset.drawn = describeDrawn(config);
     // Chart.js's types tie a chart to one chart type; this wrapper holds line and bar charts alike.
     const generic = config as unknown as ChartConfiguration;
     if (!this.chart) {

@@ -2,14 +2,18 @@ import type { ChartConfiguration, ChartDataset, ChartOptions, TooltipItem } from
 import type { AnnotationOptions } from 'chartjs-plugin-annotation';
 import type { CoverageGap, LaunchComparison, LaunchLift, LaunchSeries, EngagementAccrual, Launch, MetricSeries, Point } from './api-types.js';
 import { formatDateTime, formatDay, formatOffset } from './time.js';
+import { soFar, startedPoints, windowProgress, type WindowProgress } from './window-progress.js';
 
 // Chart configurations, built from API answers. x is hours from the launch (t = 0) on every
-// launch-aligned chart; tooltips give the bucket's start in the campaign's time zone.
+// launch-aligned chart; tooltips give the bucket's start in the campaign's time zone. Buckets that
+// had not started when the API answered are not drawn (window-progress.ts), and a line marks "now"
+// where it falls inside the chart.
 
 const HOUR_MS = 3_600_000;
 
 export const PALETTE = ['#1b6ca8', '#d1495b', '#2e933c', '#edae49', '#6a4c93', '#00798c', '#8d6a9f', '#e07a5f', '#3d405b'];
 const GREY = '#8a8f98';
+const NOW_COLOUR = '#b5472b';
 export const colourAt = (index: number) => PALETTE[index % PALETTE.length]!;
 
 const translucent = (hex: string, alpha: number) => {
@@ -62,22 +66,28 @@ export function gapAnnotations(gaps: readonly CoverageGap[], toX: (instant: numb
   });
 }
 
-const launchLine = (x: number, label: string, colour = '#222'): AnnotationOptions => ({
+const launchLine = (x: number, label: string, colour = '#222', labelAt: 'start' | 'end' = 'start'): AnnotationOptions => ({
   type: 'line',
   xMin: x,
   xMax: x,
   borderColor: colour,
   borderWidth: 2,
   borderDash: label === 'launch' ? [] : [6, 4],
-  label: { display: true, content: label, position: 'start', backgroundColor: 'rgba(255,255,255,0.85)', color: '#222', font: { size: 11 } },
+  label: { display: true, content: label, position: labelAt, backgroundColor: 'rgba(255,255,255,0.85)', color: '#222', font: { size: 11 } },
 });
 
-const toPoints = (points: readonly Point[]) => points.map((point) => ({ x: point.x, y: point.y }));
+/**
+ * "now" where it falls inside the chart's x range (nothing outside it): to its right nothing has
+ * happened yet. Labelled at the other end of its line from the launch's label, so the two stay
+ * readable when a launch has only just happened.
+ */
+const nowLine = (x: number, limits: { min: number; max: number }, colour = NOW_COLOUR): AnnotationOptions[] =>
+  x >= limits.min && x <= limits.max ? [launchLine(x, 'now', colour, 'end')] : [];
 
-function titleAt(launchAt: number, timeZone: string) {
+function titleAt(launchAt: number, timeZone: string, progress: WindowProgress) {
   return (items: TooltipItem<'line'>[]) => {
     const x = items[0]?.parsed.x;
-    return typeof x === 'number' ? `${formatOffset(x)} · ${formatDateTime(launchAt + x * HOUR_MS, timeZone)}` : '';
+    return typeof x === 'number' ? `${formatOffset(x)} · ${formatDateTime(launchAt + x * HOUR_MS, timeZone)}${soFar(progress, items[0]?.dataIndex ?? -1)}` : '';
   };
 }
 
@@ -88,18 +98,24 @@ function percentile(sorted: readonly number[], p: number): number {
 }
 
 export interface Baseline {
-  /** Baseline mean per bucket: the lift's daily mean scaled to the bucket. */
-  mean: number;
-  /** The usual range of a pre-launch bucket: 10th to 90th percentile; null without pre-launch buckets. */
+  /** Baseline mean per bucket: the lift's daily mean scaled to the bucket; null without a complete pre-launch bucket. */
+  mean: number | null;
+  /** The usual range of a pre-launch bucket: 10th to 90th percentile; null without complete pre-launch buckets. */
   low: number | null;
   high: number | null;
 }
 
 export function engagementBaseline(series: LaunchSeries, lift: LaunchLift | undefined): Baseline {
   const bucketHours = series.window.bucket === 'hour' ? 1 : 24;
-  const before = series.total.engagement.filter((point) => point.x < 0 && point.x >= -(lift?.baseline.days ?? series.window.before) * 24).map((point) => point.y);
+  const progress = windowProgress(series.window, series.launch.at);
+  const days = lift?.baseline.days ?? series.window.before;
+  // Complete buckets only: the zero-filled 0 of one not yet started, or the count so far of one
+  // still running, would pull a launch still ahead down to a baseline of nothing.
+  const before = series.total.engagement.filter((point, index) => index < progress.complete && point.x < 0 && point.x >= -days * 24).map((point) => point.y);
   const sorted = [...before].sort((a, b) => a - b);
-  const mean = lift ? (lift.total.engagement.baselineMean * bucketHours) / 24 : before.reduce((a, b) => a + b, 0) / Math.max(1, before.length);
+  // The lift's mean covers its whole baseline, which has all happened only once the launch has.
+  const ownMean = before.length ? before.reduce((a, b) => a + b, 0) / before.length : null;
+  const mean = lift && !progress.beforeLaunch ? (lift.total.engagement.baselineMean * bucketHours) / 24 : ownMean;
   return { mean, low: sorted.length ? percentile(sorted, 0.1) : null, high: sorted.length ? percentile(sorted, 0.9) : null };
 }
 
@@ -108,19 +124,23 @@ export function engagementCurve(series: LaunchSeries, baseline: Baseline, gaps: 
   const bucketHours = series.window.bucket === 'hour' ? 1 : 24;
   const min = -series.window.before * 24;
   const max = series.window.after * 24 - bucketHours;
+  const progress = windowProgress(series.window, launchAt);
   const points = cumulative ? series.total.cumulative.engagement : series.total.engagement;
   const xs = points.map((point) => point.x);
-  const datasets: ChartDataset<'line', { x: number; y: number }[]>[] = [];
+  const datasets: ChartDataset<'line', { x: number; y: number | null }[]>[] = [];
+  const mean = baseline.mean;
   if (cumulative) {
-    let running = 0;
-    datasets.push({
-      label: 'At the baseline rate',
-      data: xs.map((x) => ({ x, y: (running += baseline.mean) })),
-      borderColor: GREY,
-      borderDash: [6, 4],
-      pointRadius: 0,
-      borderWidth: 1.5,
-    });
+    if (mean !== null) {
+      let running = 0;
+      datasets.push({
+        label: 'At the baseline rate',
+        data: xs.map((x) => ({ x, y: (running += mean) })),
+        borderColor: GREY,
+        borderDash: [6, 4],
+        pointRadius: 0,
+        borderWidth: 1.5,
+      });
+    }
   } else {
     if (baseline.low !== null && baseline.high !== null) {
       datasets.push({ label: 'Usual range before the launch (low)', data: xs.map((x) => ({ x, y: baseline.low! })), borderWidth: 0, pointRadius: 0, fill: false });
@@ -133,11 +153,13 @@ export function engagementCurve(series: LaunchSeries, baseline: Baseline, gaps: 
         fill: '-1',
       });
     }
-    datasets.push({ label: 'Baseline (mean before the launch)', data: xs.map((x) => ({ x, y: baseline.mean })), borderColor: GREY, borderDash: [6, 4], pointRadius: 0, borderWidth: 1.5 });
+    if (mean !== null) {
+      datasets.push({ label: 'Baseline (mean before the launch)', data: xs.map((x) => ({ x, y: mean })), borderColor: GREY, borderDash: [6, 4], pointRadius: 0, borderWidth: 1.5 });
+    }
   }
   datasets.push({
     label: cumulative ? 'Engagement, running total' : 'Engagement of posts made in each bucket',
-    data: toPoints(points),
+    data: startedPoints(points, progress),
     borderColor: PALETTE[0],
     backgroundColor: translucent(PALETTE[0]!, 0.15),
     pointRadius: points.length > 80 ? 0 : 2,
@@ -149,12 +171,13 @@ export function engagementCurve(series: LaunchSeries, baseline: Baseline, gaps: 
     data: { datasets },
     options: {
       parsing: false,
+      spanGaps: false,
       interaction: { mode: 'nearest', axis: 'x', intersect: false },
       scales: { x: launchAxis(bucketHours, min, max), y: { beginAtZero: true, title: { display: true, text: 'engagement' } } },
       plugins: {
         legend: { labels: { filter: (item) => !item.text.endsWith('(low)') } },
-        tooltip: { callbacks: { title: titleAt(launchAt, series.campaign.timezone) }, filter: (item) => !item.dataset.label?.endsWith('(low)') },
-        annotation: { annotations: [...gapAnnotations(gaps, (instant) => (instant - launchAt) / HOUR_MS, { min, max }), launchLine(0, 'launch')] },
+        tooltip: { callbacks: { title: titleAt(launchAt, series.campaign.timezone, progress) }, filter: (item) => !item.dataset.label?.endsWith('(low)') },
+        annotation: { annotations: [...gapAnnotations(gaps, (instant) => (instant - launchAt) / HOUR_MS, { min, max }), launchLine(0, 'launch'), ...nowLine(progress.nowX, { min, max })] },
       },
     },
   };
@@ -170,6 +193,7 @@ export function stackedByLocality(series: LaunchSeries, launches: readonly Launc
   // On a category axis bucket i spans i − 0.5 … i + 0.5, so an instant sits at its fraction of the buckets minus a half.
   const toIndex = (instant: number) => (instant - from) / bucketMs - 0.5;
   const groups = series.split?.groups ?? [];
+  const progress = windowProgress(series.window, series.launch.at);
   const markers = launches
     .filter((launch) => launch.enabled && Date.parse(launch.at) >= from && Date.parse(launch.at) < to)
     .map((launch) => launchLine(toIndex(Date.parse(launch.at)), launch.slug === series.launch.slug ? 'launch' : launch.title.slice(0, 40), launch.slug === series.launch.slug ? '#222' : '#6a4c93'));
@@ -179,7 +203,7 @@ export function stackedByLocality(series: LaunchSeries, launches: readonly Launc
       labels,
       datasets: groups.map((group, index) => ({
         label: group.name,
-        data: group.metrics.posts.map((point) => point.y),
+        data: startedPoints(group.metrics.posts, progress).map((point) => point.y),
         backgroundColor: group.slug === null ? GREY : colourAt(index),
         stack: 'posts',
       })),
@@ -187,7 +211,12 @@ export function stackedByLocality(series: LaunchSeries, launches: readonly Launc
     options: {
       interaction: { mode: 'index', intersect: false },
       scales: { x: { stacked: true, ticks: { maxRotation: 0, autoSkip: true } }, y: { stacked: true, beginAtZero: true, title: { display: true, text: 'posts' } } },
-      plugins: { annotation: { annotations: [...gapAnnotations(gaps, toIndex, { min: -0.5, max: labels.length - 0.5 }), ...markers] } },
+      plugins: {
+        tooltip: { callbacks: { title: (items) => (items[0] ? `${items[0].label}${soFar(progress, items[0].dataIndex)}` : '') } },
+        annotation: {
+          annotations: [...gapAnnotations(gaps, toIndex, { min: -0.5, max: labels.length - 0.5 }), ...markers, ...nowLine(toIndex(Date.parse(series.window.asOf)), { min: -0.5, max: labels.length - 0.5 })],
+        },
+      },
     },
   };
 }
@@ -214,12 +243,13 @@ export function platformSplit(series: LaunchSeries, gaps: readonly CoverageGap[]
   const bucketHours = series.window.bucket === 'hour' ? 1 : 24;
   const min = -series.window.before * 24;
   const max = series.window.after * 24 - bucketHours;
+  const progress = windowProgress(series.window, launchAt);
   return {
     type: 'line',
     data: {
       datasets: (series.split?.groups ?? []).map((group, index) => ({
         label: group.name,
-        data: toPoints(cumulative ? group.metrics.cumulative.posts : group.metrics.posts),
+        data: startedPoints(cumulative ? group.metrics.cumulative.posts : group.metrics.posts, progress),
         borderColor: colourAt(index),
         backgroundColor: translucent(colourAt(index), 0.15),
         pointRadius: 0,
@@ -228,11 +258,12 @@ export function platformSplit(series: LaunchSeries, gaps: readonly CoverageGap[]
     },
     options: {
       parsing: false,
+      spanGaps: false,
       interaction: { mode: 'nearest', axis: 'x', intersect: false },
       scales: { x: launchAxis(bucketHours, min, max), y: { beginAtZero: true, title: { display: true, text: cumulative ? 'posts, running total' : 'posts' } } },
       plugins: {
-        tooltip: { callbacks: { title: titleAt(launchAt, series.campaign.timezone) } },
-        annotation: { annotations: [...gapAnnotations(gaps, (instant) => (instant - launchAt) / HOUR_MS, { min, max }), launchLine(0, 'launch')] },
+        tooltip: { callbacks: { title: titleAt(launchAt, series.campaign.timezone, progress) } },
+        annotation: { annotations: [...gapAnnotations(gaps, (instant) => (instant - launchAt) / HOUR_MS, { min, max }), launchLine(0, 'launch'), ...nowLine(progress.nowX, { min, max })] },
       },
     },
   };
@@ -242,13 +273,14 @@ export function accrualChart(accrual: EngagementAccrual, launchAt: number, timeZ
   const bucketHours = accrual.window.bucket === 'hour' ? 1 : 24;
   const min = -accrual.window.before * 24;
   const max = accrual.window.after * 24 - bucketHours;
+  const progress = windowProgress(accrual.window, launchAt);
   const series = [accrual.accrued, accrual.byPostTime];
   return {
     type: 'line',
     data: {
       datasets: series.map((item, index) => ({
         label: item.label,
-        data: toPoints(cumulative ? item.cumulative : item.points),
+        data: startedPoints(cumulative ? item.cumulative : item.points, progress),
         borderColor: colourAt(index + 2),
         pointRadius: 0,
         borderWidth: 2,
@@ -257,9 +289,10 @@ export function accrualChart(accrual: EngagementAccrual, launchAt: number, timeZ
     },
     options: {
       parsing: false,
+      spanGaps: false,
       interaction: { mode: 'nearest', axis: 'x', intersect: false },
       scales: { x: launchAxis(bucketHours, min, max), y: { beginAtZero: true, title: { display: true, text: 'engagement' } } },
-      plugins: { tooltip: { callbacks: { title: titleAt(launchAt, timeZone) } }, annotation: { annotations: [launchLine(0, 'launch')] } },
+      plugins: { tooltip: { callbacks: { title: titleAt(launchAt, timeZone, progress) } }, annotation: { annotations: [launchLine(0, 'launch'), ...nowLine(progress.nowX, { min, max })] } },
     },
   };
 }
@@ -273,17 +306,23 @@ export function measurePoints(metrics: MetricSeries, measure: Measure, cumulativ
   return metrics[measure];
 }
 
-/** Launches overlaid at t = 0. */
+type ComparedLaunch = LaunchComparison['launches'][number];
+
+/** A compared launch's name in the legend and the table: said to be still ahead when it is. */
+export const comparedLaunchLabel = (launch: ComparedLaunch, progress: WindowProgress) => (progress.beforeLaunch ? `${launch.title} (not yet launched)` : launch.title);
+
+/** Launches overlaid at t = 0; each drawn only as far as it has happened, with "now" marked in its colour. */
 export function comparisonChart(comparison: LaunchComparison, measure: Measure, cumulative: boolean): ChartConfiguration<'line'> {
   const bucketHours = comparison.bucket === 'hour' ? 1 : 24;
   const min = comparison.t[0] ?? 0;
   const max = comparison.t[comparison.t.length - 1] ?? 0;
+  const progress = comparison.launches.map((launch) => windowProgress(launch.window, launch.at));
   return {
     type: 'line',
     data: {
       datasets: comparison.launches.map((launch, index) => ({
-        label: launch.title,
-        data: toPoints(measurePoints(launch.metrics, measure, cumulative)),
+        label: comparedLaunchLabel(launch, progress[index]!),
+        data: startedPoints(measurePoints(launch.metrics, measure, cumulative), progress[index]!),
         borderColor: colourAt(index),
         backgroundColor: translucent(colourAt(index), 0.1),
         pointRadius: 0,
@@ -292,9 +331,13 @@ export function comparisonChart(comparison: LaunchComparison, measure: Measure, 
     },
     options: {
       parsing: false,
+      spanGaps: false,
       interaction: { mode: 'nearest', axis: 'x', intersect: false },
       scales: { x: launchAxis(bucketHours, min, max), y: { beginAtZero: true, title: { display: true, text: `${MEASURE_LABELS[measure]}${cumulative && (measure === 'posts' || measure === 'engagement') ? ', running total' : ''}` } } },
-      plugins: { annotation: { annotations: [launchLine(0, 'launch')] } },
+      plugins: {
+        tooltip: { callbacks: { label: (item) => `${item.dataset.label ?? ''}: ${item.formattedValue}${soFar(progress[item.datasetIndex], item.dataIndex)}` } },
+        annotation: { annotations: [launchLine(0, 'launch'), ...progress.flatMap((launch, index) => nowLine(launch.nowX, { min, max }, colourAt(index)))] },
+      },
     },
   };
 }

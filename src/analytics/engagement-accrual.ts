@@ -89,8 +89,8 @@ async function accrualFromRaw(db: Queryable, query: AccrualQuery): Promise<Map<n
 export const readAccrualBuckets = (db: Queryable, query: AccrualQuery, from: AnsweredFrom): Promise<Map<number, number>> =>
   from === 'rollups' ? accrualFromRollups(db, query) : accrualFromRaw(db, query);
 
-/** Both engagement series for a launch window, labelled, each with its running total. */
-export async function engagementAccrual(db: Queryable, request: AnalyticsRequest, options: SeriesOptions = {}): Promise<EngagementAccrual> {
+/** Both engagement series for a launch window, labelled, each with its running total; `window.startedBuckets` as of `now`. */
+export async function engagementAccrual(db: Queryable, request: AnalyticsRequest, now: Date = new Date(), options: SeriesOptions = {}): Promise<EngagementAccrual> {
   const { campaign, launch, filters } = await resolveSeriesRequest(db, request);
   const window = planLaunchWindow(launch.at, request);
   const query = { campaignId: campaign.id, window, filters };
@@ -99,7 +99,7 @@ export async function engagementAccrual(db: Queryable, request: AnalyticsRequest
   const accrued = zeroFilled(window, accruedByBucket);
   const byPostTime = zeroFilled(window, new Map(rows.map((row) => [row.bucket, row.engagement])));
   return {
-    window: windowInfo(window),
+    window: windowInfo(window, now),
     buckets: bucketInfo(window, campaign.timezone),
     answeredFrom,
     accrued: { label: ACCRUED_LABEL, points: accrued, cumulative: cumulative(accrued) },

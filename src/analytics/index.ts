@@ -5,7 +5,8 @@
  * AnalyticsNotFoundError naming the parameter (a 404).
  *
  *   const request = parseAnalyticsRequest(query);          // {campaign, launch, before, after, …}
- *   const series = await launchSeries(pool, request);      // zero-filled, launch-aligned
+ *   const series = await launchSeries(pool, request, now); // zero-filled, launch-aligned;
+ *                                                          // window.startedBuckets as of now
  *
  * Time series read the hourly rollups (migration 0009) when the launch is on a whole hour, and
  * raw posts otherwise; `answeredFrom` says which. Lists (top posts, contributors, threads) read

@@ -21,8 +21,12 @@ export interface LaunchComparison {
   launches: ComparedLaunch[];
 }
 
-/** Several launches' series overlaid at t = 0: the same window and bucket around each launch. */
-export async function launchComparison(db: Queryable, request: LaunchComparisonRequest, options: SeriesOptions = {}): Promise<LaunchComparison> {
+/**
+ * Several launches' series overlaid at t = 0: the same window and bucket around each launch. Each
+ * launch's `window.startedBuckets` says how much of its window had happened at `now` (one instant
+ * for all of them).
+ */
+export async function launchComparison(db: Queryable, request: LaunchComparisonRequest, now: Date = new Date(), options: SeriesOptions = {}): Promise<LaunchComparison> {
   const campaign = await resolveCampaign(db, request.campaign);
   const launches = await resolveLaunches(db, campaign, request.launches, 'launches');
   const filters = await resolveFilters(db, campaign, request);
@@ -30,7 +34,7 @@ export async function launchComparison(db: Queryable, request: LaunchComparisonR
   for (const launch of launches) {
     const window = planLaunchWindow(launch.at, request);
     const { rows, answeredFrom } = await readBucketRows(db, { campaignId: campaign.id, window, filters, split: null }, options.answerFrom);
-    compared.push({ slug: launch.slug, title: launch.title, at: launch.at.toISOString(), window: windowInfo(window), answeredFrom, metrics: metricSeries(window, rows) });
+    compared.push({ slug: launch.slug, title: launch.title, at: launch.at.toISOString(), window: windowInfo(window, now), answeredFrom, metrics: metricSeries(window, rows) });
   }
   const shape = planLaunchWindow(new Date(0), request);
   return {

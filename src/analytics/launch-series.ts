@@ -3,6 +3,7 @@ import {
   cumulative,
   isWholeHour,
   planLaunchWindow,
+  startedBucketCount,
   zeroFilled,
   type AnalyticsRequest,
   type Bucket,
@@ -27,7 +28,10 @@ import { seriesFromRaw } from './series-from-raw.js';
 import { seriesFromRollups } from './series-from-rollups.js';
 import type { AnsweredFrom, BucketRow, SeriesQuery } from './series-query.js';
 
-/** Every measure of one series, zero-filled over the window's buckets; x = hours from launch. */
+/**
+ * Every measure of one series, zero-filled over the window's buckets; x = hours from launch. Buckets
+ * from the window's `startedBuckets` on have not happened yet: their 0 is not a reading.
+ */
 export interface MetricSeries {
   /** Posts made in each bucket. */
   posts: Point[];
@@ -56,6 +60,14 @@ export interface WindowInfo {
   bucket: Bucket;
   requestedBucket: Bucket | null;
   bucketClamped: boolean;
+  /** The instant this answer describes (the request's now). */
+  asOf: string;
+  /**
+   * How many buckets had started at `asOf` (0 to the bucket count). The series are zero-filled over
+   * the whole window, so this is what tells "nothing happened" from "not yet"; the last started
+   * bucket is still in progress while `asOf` is before its end.
+   */
+  startedBuckets: number;
 }
 
 export interface BucketInfo {
@@ -103,7 +115,7 @@ export function metricSeries(window: LaunchWindow, rows: readonly BucketRow[]): 
   };
 }
 
-export const windowInfo = (window: LaunchWindow): WindowInfo => ({
+export const windowInfo = (window: LaunchWindow, now: Date): WindowInfo => ({
   from: window.from.toISOString(),
   to: window.to.toISOString(),
   before: window.beforeDays,
@@ -111,6 +123,8 @@ export const windowInfo = (window: LaunchWindow): WindowInfo => ({
   bucket: window.bucket,
   requestedBucket: window.requestedBucket,
   bucketClamped: window.bucketClamped,
+  asOf: now.toISOString(),
+  startedBuckets: startedBucketCount(window, now),
 });
 
 export const bucketInfo = (window: LaunchWindow, timeZone: string): BucketInfo[] =>
@@ -150,9 +164,10 @@ export async function resolveSeriesRequest(
 /**
  * Posts, distinct authors, engagement and reach for a launch's window, bucketed by hour or day from
  * the launch instant, zero-filled, with cumulative posts and engagement; optionally split by
- * locality (unattributed included), platform or source.
+ * locality (unattributed included), platform or source. `window.startedBuckets` says how many of
+ * the buckets had started at `now`.
  */
-export async function launchSeries(db: Queryable, request: AnalyticsRequest, options: SeriesOptions = {}): Promise<LaunchSeries> {
+export async function launchSeries(db: Queryable, request: AnalyticsRequest, now: Date = new Date(), options: SeriesOptions = {}): Promise<LaunchSeries> {
   const { campaign, launch, filters } = await resolveSeriesRequest(db, request);
   const window = planLaunchWindow(launch.at, request);
   const split = request.split ?? null;
@@ -171,7 +186,7 @@ export async function launchSeries(db: Queryable, request: AnalyticsRequest, opt
   return {
     campaign: { slug: campaign.slug, name: campaign.name, timezone: campaign.timezone },
     launch: { slug: launch.slug, title: launch.title, at: launch.at.toISOString() },
-    window: windowInfo(window),
+    window: windowInfo(window, now),
     buckets: bucketInfo(window, campaign.timezone),
     filters: { locality: filters.locality, source: filters.source, platform: filters.platform },
     answeredFrom,

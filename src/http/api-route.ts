@@ -47,6 +47,8 @@ export interface ApiServices {
   demo?: boolean;
   /** Launch-analytics answers reused for a few seconds (see analytics-cache.ts). */
   analyticsCache: AnalyticsCache;
+  /** The clock launch analytics read "now" from: what part of a window has happened, which days are complete. */
+  now: () => Date;
 }
 
 export interface RouteContext<P, Q, B, A extends Access> {

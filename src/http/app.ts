@@ -42,6 +42,8 @@ export interface AppDependencies {
   dashboardDir?: string;
   /** How long a launch-analytics answer is reused for the same question; 0 turns that off. Default 10 s. */
   analyticsCacheMs?: number;
+  /** The time launch analytics answer as of (how much of a window has happened). Default: the system clock; tests fix it. */
+  now?: () => Date;
 }
 
 const MINUTE = 60_000;
@@ -86,6 +88,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     auth,
     demo: deps.demo ?? false,
     analyticsCache: new AnalyticsCache(deps.analyticsCacheMs ?? DEFAULT_ANALYTICS_CACHE_MS),
+    now: deps.now ?? (() => new Date()),
     ...(deps.ingestQueue ? { nextRuns: nextRunsFromQueue(deps.ingestQueue) } : {}),
   };
   registerApiRoutes(app, [...apiRoutes, openApiRoute(apiRoutes, { title: 'Groundswell API', version: '1' })], services);

@@ -6,6 +6,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/http/app.js';
 import { createRedis, type Redis } from '../../src/runtime/redis.js';
+import { createDashboardLaunch } from '../../src/store/launches.js';
 import { addUser, PASSWORD } from '../http/helpers.js';
 import { migratedDatabase, redisPrefix, TEST_REDIS_URL, type TestDatabase } from '../support/db.js';
 import { buildDashboardForTest } from './build-dashboard.js';
@@ -15,11 +16,17 @@ import { HOSTILE_TEXT, seedDashboardCampaign } from './dashboard-seed.js';
 // listening server over a seeded campaign: sign in, every chart of the launch view drawn with data
 // tables that match the API, a filter in the URL, a CSV download, hostile post text shown as text
 // with nothing run, and a viewer kept out of the admin page. Screenshots go to test-artifacts/.
+// The app's clock is fixed two hours after the primer's 28-day window closed: the primer has all
+// happened, the report (2026-04-03 09:00 UTC) is three weeks into its window, and "The next one"
+// (2026-05-20) has not happened yet.
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = join(import.meta.dirname, '..', '..', 'test-artifacts');
 const LAUNCH_VIEW = '#/launch?campaign=hsm&launch=primer';
 const CHARTS = ['engagement-curve', 'daily-by-locality', 'locality-comparison', 'platform-split', 'accrual'];
+const NOW = new Date('2026-04-24T12:00:00Z');
+const REPORT_AT = Date.parse('2026-04-03T09:00:00Z');
+const HOUR_MS = 3_600_000;
 
 let db: TestDatabase;
 let redis: Redis;
@@ -37,12 +44,13 @@ beforeAll(async () => {
   }
   const built = await buildDashboardForTest();
   db = await migratedDatabase();
-  await seedDashboardCampaign(db.pool);
+  const seed = await seedDashboardCampaign(db.pool);
+  await createDashboardLaunch(db.pool, seed.ids.campaigns.hsm!, { slug: 'next-one', title: 'The next one', at: new Date('2026-05-20T09:00:00Z') });
   await addUser(db.pool, 'admin@example.org', 'admin');
   await addUser(db.pool, 'viewer@example.org', 'viewer');
   redis = createRedis(TEST_REDIS_URL);
   await redis.connect();
-  app = await buildApp({ db: db.pool, redis, redisPrefix: redisPrefix(), dashboardDir: built.dir, demo: true });
+  app = await buildApp({ db: db.pool, redis, redisPrefix: redisPrefix(), dashboardDir: built.dir, demo: true, now: () => NOW });
   base = await app.listen({ host: '127.0.0.1', port: 0 });
   browser = await chromium.launch({
     executablePath: CHROMIUM,
@@ -109,7 +117,18 @@ async function apiJson<T>(page: Page, path: string): Promise<T> {
 
 const num = (value: number | null) => (value === null ? '' : Number.isInteger(value) ? String(value) : value.toFixed(2));
 
+interface Drawn {
+  datasets: { label: string; lastX: number | null }[];
+  markers: { label: string; x: number }[];
+}
+
+/** What a chart draws (the canvas's data-drawn: how far each dataset goes, and the marker lines). */
+async function drawn(page: Page, card: string): Promise<Drawn> {
+  return JSON.parse((await page.locator(`#${card} canvas`).getAttribute('data-drawn')) ?? '{}') as Drawn;
+}
+
 interface Series {
+  window: { asOf: string; startedBuckets: number };
   buckets: { t: number }[];
   total: { engagement: { y: number }[]; posts: { y: number }[] };
   split: { groups: { name: string; metrics: { posts: { y: number }[] } }[] } | null;
@@ -223,6 +242,87 @@ describe('the launch view', () => {
     expect(pageErrors).toEqual([]);
     expect(policyViolations).toEqual([]);
     await page.locator('#latest-comments').screenshot({ path: join(ARTIFACTS, 'dashboard-hostile-comment.png') });
+  });
+});
+
+describe('a launch whose window runs on past now', () => {
+  const REPORT_VIEW = '#/launch?campaign=hsm&launch=report';
+  // Three weeks and three hours after the report: its 28-day window has a week to go.
+  const NOW_X = (NOW.getTime() - REPORT_AT) / HOUR_MS;
+
+  it('draws nothing after now, marks now, says the running bucket is so far, and shows – in the tables for what has not happened', async () => {
+    const page = await admin.context.newPage();
+    await page.goto(`${base}/${REPORT_VIEW}`);
+    await chartsDrawn(page);
+    const series = await apiJson<Series>(page, '/api/campaigns/hsm/launches/report/series?before=14&after=28');
+    expect(series.window).toEqual(expect.objectContaining({ asOf: NOW.toISOString(), startedBuckets: 36 }));
+    // Day 35 of the window (+21 d) began at 09:00 and is still going; days 36 to 41 have not begun.
+    const lastStarted = series.buckets[35]!.t;
+    expect(lastStarted).toBe(504);
+
+    const curve = await drawn(page, 'engagement-curve');
+    expect(curve.datasets.find((dataset) => dataset.label === 'Engagement of posts made in each bucket')?.lastX).toBe(lastStarted);
+    expect(curve.markers).toEqual(expect.arrayContaining([{ label: 'launch', x: 0 }, { label: 'now', x: NOW_X }]));
+    for (const card of ['platform-split', 'accrual']) {
+      const chart = await drawn(page, card);
+      expect(chart.datasets.map((dataset) => dataset.lastX), card).toEqual(chart.datasets.map(() => lastStarted));
+      expect(chart.markers, card).toContainEqual({ label: 'now', x: NOW_X });
+    }
+    // Bars by day on a category axis: day 35 is the last with a bar, and now falls inside it.
+    const daily = await drawn(page, 'daily-by-locality');
+    expect(daily.datasets.every((dataset) => dataset.lastX === 35)).toBe(true);
+    expect(daily.markers.find((marker) => marker.label === 'now')?.x).toBeCloseTo(35 + 3 / 24 - 0.5, 6);
+
+    const rows = await tableRows(page, 'engagement-curve');
+    expect(rows.map((row) => row[2])).toEqual(series.total.engagement.map((point, i) => (i < 36 ? num(point.y) : '–')));
+    expect(rows[35]?.[0]).toBe('+21 d (so far)');
+    expect(rows[34]?.[0]).toBe('+20 d');
+    expect((await tableRows(page, 'daily-by-locality')).slice(36).every((row) => row.slice(1).every((cell) => cell === '–'))).toBe(true);
+    expect((await tableRows(page, 'accrual')).slice(36).every((row) => row[2] === '–' && row[3] === '–')).toBe(true);
+    await expect.poll(() => page.locator('#engagement-curve .note').innerText()).toMatch(/Later buckets have not happened yet.*still going: its count is so far/);
+    await page.locator('#engagement-curve').screenshot({ path: join(ARTIFACTS, 'dashboard-launch-running.png') });
+
+    // Running totals stop at now too, rather than carrying on flat.
+    await page.goto(`${base}/${REPORT_VIEW}&cumulative=1`);
+    await expect.poll(async () => (await drawn(page, 'engagement-curve')).datasets.map((dataset) => dataset.label)).toContain('Engagement, running total');
+    const running = await drawn(page, 'engagement-curve');
+    expect(running.datasets.find((dataset) => dataset.label === 'Engagement, running total')?.lastX).toBe(lastStarted);
+    await page.close();
+  });
+
+  it('shows a launch still ahead as not started, with no baseline made of days that have not happened', async () => {
+    const page = await admin.context.newPage();
+    await page.goto(`${base}/#/launch?campaign=hsm&launch=next-one`);
+    await chartsDrawn(page);
+    const curve = await drawn(page, 'engagement-curve');
+    // Its whole window (from 6 May) is ahead: nothing drawn, and no baseline line or band at 0.
+    expect(curve.datasets).toEqual([{ label: 'Engagement of posts made in each bucket', lastX: null }]);
+    expect(curve.markers).toEqual([{ label: 'launch', x: 0 }]);
+    expect((await tableRows(page, 'engagement-curve')).every((row) => row[2] === '–' && row[3] === '')).toBe(true);
+    await expect.poll(() => page.locator('#engagement-curve .note').innerText()).toMatch(/This window has not started yet/);
+    await page.close();
+  });
+
+  it('compares launches only as far as each has happened, and says which has not launched yet', async () => {
+    const page = await admin.context.newPage();
+    await page.goto(`${base}/#/compare?campaign=hsm&launches=primer,report,next-one&before=14&after=28`);
+    const chart = async () => (await drawn(page, 'compare-chart')).datasets.map((dataset) => dataset.label);
+    await expect.poll(chart).toEqual(['The primer', 'The report', 'The next one (not yet launched)']);
+    const compared = await drawn(page, 'compare-chart');
+    // The primer's window is over; the report's stops at its running day; the next one has nothing to draw.
+    expect(compared.datasets.map((dataset) => dataset.lastX)).toEqual([27 * 24, 21 * 24, null]);
+    expect(compared.markers).toEqual([{ label: 'launch', x: 0 }, { label: 'now', x: (NOW.getTime() - REPORT_AT) / HOUR_MS }]);
+
+    const headers = await page.locator('#compare-chart-table th').allInnerTexts();
+    expect(headers).toEqual(['From launch', 'The primer', 'The report', 'The next one (not yet launched)']);
+    const rows = await tableRows(page, 'compare-chart');
+    expect(rows).toHaveLength(42);
+    expect(rows.every((row) => row[3] === '–')).toBe(true);
+    expect(rows.map((row) => row[2] === '–')).toEqual(rows.map((_, i) => i >= 36));
+    expect(rows.every((row) => row[1] !== '–')).toBe(true);
+    await expect.poll(() => page.locator('#compare-chart .note').innerText()).toMatch(/stops at “now”/);
+    await page.locator('#compare-chart').screenshot({ path: join(ARTIFACTS, 'dashboard-compare-running.png') });
+    await page.close();
   });
 });
 

@@ -5,12 +5,16 @@ import { addUser, signIn, startApi, type ApiHarness, type SignedIn } from './hel
 
 // The launch-analytics endpoints over the HTTP API: the same answers as the analytics module, their
 // CSV twins, parameters refused by name, unknown launches as 404, and nothing without a session.
+// The app's clock is fixed four and a half days after the primer (2026-03-27 10:00 UTC): its
+// 28-day window is partly ahead, and the report (2026-04-03 09:00 UTC) has not happened.
+
+const NOW = new Date('2026-03-31T22:00:00Z');
 
 let api: ApiHarness;
 let viewer: SignedIn;
 
 beforeAll(async () => {
-  api = await startApi();
+  api = await startApi({ now: () => NOW });
   await seedDashboardCampaign(api.db.pool);
   await addUser(api.db.pool, 'viewer@example.org', 'viewer');
   viewer = await signIn(api.app, 'viewer@example.org');
@@ -29,6 +33,7 @@ interface Points {
   cumulative: { posts: { y: number }[]; engagement: { y: number }[] };
 }
 interface SeriesBody {
+  window: { asOf: string; startedBuckets: number };
   buckets: { t: number }[];
   filters: { locality: string | null };
   total: Points;
@@ -49,12 +54,27 @@ describe('launch series', () => {
   it('answers what the analytics module answers, launch-aligned and split by locality with the unattributed', async () => {
     const response = await get(`${LAUNCH}/series?before=14&after=28&split=locality`);
     expect(response.statusCode).toBe(200);
-    const expected = await launchSeries(api.db.pool, parseAnalyticsRequest({ campaign: 'hsm', launch: 'primer', before: 14, after: 28, split: 'locality' }));
+    const expected = await launchSeries(api.db.pool, parseAnalyticsRequest({ campaign: 'hsm', launch: 'primer', before: 14, after: 28, split: 'locality' }), NOW);
     expect(response.json()).toEqual(json(expected));
     const body = response.json<SeriesBody>();
     expect(body.split.groups.map((group) => group.name)).toEqual(['Oldham', 'Stockport', 'Tameside', 'Unattributed']);
     expect(body.buckets[14]).toMatchObject({ t: 0, start: '2026-03-27T10:00:00.000Z', localStart: '2026-03-27T10:00:00+00:00' });
     expect(body.total.cumulative.posts.at(-1)?.y).toBe(body.total.posts.reduce((sum, point) => sum + point.y, 0));
+  });
+
+  it('says what part of the window has happened, and leaves the CSV cells of buckets not yet started empty', async () => {
+    const body = (await get(`${LAUNCH}/series?before=14&after=28`)).json<SeriesBody>();
+    // Zero-filled over all 42 days; the 14 before the launch and 5 after it have started, the 5th still running.
+    expect(body.window).toMatchObject({ asOf: '2026-03-31T22:00:00.000Z', startedBuckets: 19 });
+    expect(body.total.posts).toHaveLength(42);
+    const lines = csvLines((await get(`${LAUNCH}/series.csv?before=14&after=28`)).body);
+    const running = body.total;
+    expect(lines[1 + 18]).toBe(
+      ['all', 'All posts', 96, '2026-03-31T10:00:00.000Z', '2026-03-31T11:00:00+01:00', running.posts[18]!.y, running.uniqueAuthors[18]!.y, running.engagement[18]!.y, running.reach[18]!.y, running.cumulative.posts[18]!.y, running.cumulative.engagement[18]!.y].join(','),
+    );
+    expect(running.posts[18]!.y).toBeGreaterThan(0);
+    expect(lines[1 + 19]).toBe('all,All posts,120,2026-04-01T10:00:00.000Z,2026-04-01T11:00:00+01:00,,,,,,');
+    expect(lines.slice(1 + 19, 1 + 42).every((line) => line.endsWith(',,,,,,'))).toBe(true);
   });
 
   it('lets the server overrule an hourly bucket that would make too many points, and says so', async () => {
@@ -116,7 +136,9 @@ describe('baseline and lift, half-life, accrual', () => {
     const response = await get(`${LAUNCH}/lift?after=28&baselineDays=14`);
     expect(response.statusCode).toBe(200);
     const body = response.json();
-    const expected = await launchLift(api.db.pool, parseAnalyticsRequest({ campaign: 'hsm', launch: 'primer', after: 28, baselineDays: 14 }));
+    const expected = await launchLift(api.db.pool, parseAnalyticsRequest({ campaign: 'hsm', launch: 'primer', after: 28, baselineDays: 14 }), NOW);
+    // Only the complete days after the launch at the app's now are compared.
+    expect(body.post).toMatchObject({ days: 4, to: '2026-03-31T10:00:00.000Z' });
     // Rows carry their slug and name only: the analytics rows' internal grouping keys stay inside.
     const withoutKeys = (row: object) => Object.fromEntries(Object.entries(row).filter(([key]) => key !== 'key' && key !== 'splitKey'));
     expect(body).toEqual(json({ ...expected, byLocality: expected.byLocality.map(withoutKeys), bySource: expected.bySource.map(withoutKeys) }));
@@ -137,7 +159,8 @@ describe('baseline and lift, half-life, accrual', () => {
   it('gives the half-life both ways and the accrual series with their labels', async () => {
     const halfLife = await get(`${LAUNCH}/half-life?after=28`);
     expect(halfLife.statusCode).toBe(200);
-    expect(halfLife.json()).toMatchObject({ windowHours: 672, complete: true, accrued: { hours: expect.any(Number) }, byPostTime: { hours: expect.any(Number) } });
+    // The 28 days after the launch are still running at the app's now.
+    expect(halfLife.json()).toMatchObject({ windowHours: 672, complete: false, accrued: { hours: expect.any(Number) }, byPostTime: { hours: expect.any(Number) } });
     const csv = csvLines((await get(`${LAUNCH}/half-life.csv`)).body);
     expect(csv[0]).toBe('series,label,hours,total,windowHours,complete');
     expect(csv).toHaveLength(3);
@@ -149,6 +172,10 @@ describe('baseline and lift, half-life, accrual', () => {
     const accrualCsv = csvLines((await get(`${LAUNCH}/accrual.csv?before=2&after=5`)).body);
     expect(accrualCsv[0]).toBe('t,start,localStart,accrued,accruedCumulative,byPostTime,byPostTimeCumulative');
     expect(accrualCsv).toHaveLength(1 + accrual.buckets.length);
+    // Hourly from 2026-03-25 10:00: 156 whole hours had passed at the app's now, and the 157th had begun.
+    expect(accrual.window).toMatchObject({ asOf: '2026-03-31T22:00:00.000Z', startedBuckets: 157 });
+    expect(accrualCsv[1 + 156]).toMatch(/^108,2026-03-31T22:00:00.000Z,2026-03-31T23:00:00\+01:00,\d+,\d+,\d+,\d+$/);
+    expect(accrualCsv[1 + 157]).toBe('109,2026-03-31T23:00:00.000Z,2026-04-01T00:00:00+01:00,,,,');
   });
 });
 
@@ -181,15 +208,30 @@ describe('launch comparison', () => {
   it('overlays launches at t = 0 over the same window, as JSON and CSV', async () => {
     const response = await get('/api/campaigns/hsm/compare?launches=primer,report&before=2&after=5');
     expect(response.statusCode).toBe(200);
-    const expected = await launchComparison(api.db.pool, parseLaunchComparisonRequest({ campaign: 'hsm', launches: 'primer,report', before: 2, after: 5 }));
+    const expected = await launchComparison(api.db.pool, parseLaunchComparisonRequest({ campaign: 'hsm', launches: 'primer,report', before: 2, after: 5 }), NOW);
     expect(response.json()).toEqual(json(expected));
-    const body = response.json<{ t: number[]; launches: { slug: string }[] }>();
+    const body = response.json<{ t: number[]; launches: { slug: string; window: { asOf: string; startedBuckets: number } }[] }>();
     expect(body.launches.map((launch) => launch.slug)).toEqual(['primer', 'report']);
     expect(body.t[0]).toBe(-48);
     const csv = csvLines((await get('/api/campaigns/hsm/compare.csv?launches=primer,report&before=2&after=5')).body);
     expect(csv).toHaveLength(1 + 2 * body.t.length);
     expect(csv[1]).toMatch(/^primer,The primer,-48,2026-03-25T10:00:00.000Z,2026-03-25T10:00:00\+00:00,/);
     expect(csv[1 + body.t.length]).toMatch(/^report,The report,-48,2026-04-01T09:00:00.000Z,2026-04-01T10:00:00\+01:00,/);
+  });
+
+  it('says how much of each launch has happened: all of a past window, part of a running one, none of one ahead', async () => {
+    const body = (await get('/api/campaigns/hsm/compare?launches=primer,report&before=2&after=5')).json<{ t: number[]; launches: { slug: string; window: { asOf: string; startedBuckets: number } }[] }>();
+    expect(body.launches.map((launch) => [launch.slug, launch.window.asOf, launch.window.startedBuckets])).toEqual([
+      ['primer', '2026-03-31T22:00:00.000Z', 157],
+      ['report', '2026-03-31T22:00:00.000Z', 0],
+    ]);
+    const csv = csvLines((await get('/api/campaigns/hsm/compare.csv?launches=primer,report&before=2&after=5')).body);
+    const report = csv.slice(1 + body.t.length);
+    expect(report).toHaveLength(body.t.length);
+    // Nothing of the report has happened: no 0 that reads as a quiet launch.
+    expect(report.every((line) => line.endsWith(',,,,,,'))).toBe(true);
+    expect(csv[1 + 156]).toMatch(/^primer,The primer,108,(?:[^,]*,){2}\d+,\d+,\d+,\d+,\d+,\d+$/);
+    expect(csv[1 + 157]).toMatch(/^primer,The primer,109,(?:[^,]*,){2},,,,,$/);
   });
 });
 

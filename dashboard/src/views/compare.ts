@@ -1,11 +1,12 @@
 import { api, apiPath, messageOf } from '../api.js';
 import type { LaunchComparison } from '../api-types.js';
 import { chartCard } from '../chart-card.js';
-import { comparisonChart, MEASURE_LABELS, measurePoints, type Measure } from '../charts.js';
-import { dataTable, num } from '../data-table.js';
+import { comparedLaunchLabel, comparisonChart, MEASURE_LABELS, measurePoints, type Measure } from '../charts.js';
+import { dataTable } from '../data-table.js';
 import { el, field, select } from '../dom.js';
 import { formatDay, formatOffset } from '../time.js';
 import { navigate, withFilters, type Route } from '../url-state.js';
+import { bucketCell, windowProgress } from '../window-progress.js';
 import { bucketSelect, campaignSelect, cumulativeToggle, filterBar, loadCampaignContext, windowSelect } from './campaign-context.js';
 import type { MountedView, ViewFactory } from './view.js';
 
@@ -75,11 +76,21 @@ export const compareView: ViewFactory = (root): MountedView => {
       if (mine !== generation) return;
       card.setError(null);
       card.chart.render(comparisonChart(data, measure, cumulative));
+      const compared = data.launches.map((launch) => ({ launch, progress: windowProgress(launch.window, launch.at) }));
       card.setTable(
         dataTable(`${MEASURE_LABELS[measure]} by ${data.bucket}, launches overlaid`, [
           { label: 'From launch', value: (i: number) => formatOffset(data.t[i] ?? 0) },
-          ...data.launches.map((launch) => ({ label: launch.title, value: (i: number) => num(measurePoints(launch.metrics, measure, cumulative)[i]?.y), numeric: true })),
+          ...compared.map(({ launch, progress }) => ({
+            label: comparedLaunchLabel(launch, progress),
+            value: (i: number) => bucketCell(measurePoints(launch.metrics, measure, cumulative), i, progress),
+            numeric: true,
+          })),
         ], data.t.map((_, index) => index)),
+      );
+      card.setNote(
+        compared.some(({ progress }) => progress.started < data.t.length)
+          ? 'Each launch’s line stops at “now” (a dashed line in its colour): nothing after that has happened yet, and the table shows – there.'
+          : null,
       );
       status.textContent = '';
     } catch (error) {

@@ -20,6 +20,7 @@ import { dataTable, num, type Column } from '../data-table.js';
 import { append, clear, el, externalLink, field, select } from '../dom.js';
 import { formatDateTime, formatDay, formatOffset, formatShort } from '../time.js';
 import { navigate, withFilters, type Route } from '../url-state.js';
+import { bucketCell, soFar, windowProgress, type WindowProgress } from '../window-progress.js';
 import { bucketSelect, campaignSelect, cumulativeToggle, defaultLaunch, filterBar, loadCampaignContext, windowSelect } from './campaign-context.js';
 import type { MountedView, ViewFactory } from './view.js';
 
@@ -73,7 +74,17 @@ function liftReasons(lift: LaunchLift): string | null {
       if (value.status !== 'ok') reasons.set(SHORT_REASON[value.status] ?? value.status, value.reason);
     }
   }
-  return reasons.size ? [...reasons].map(([short, reason]) => `${short}: ${reason}.`).join(' ') : null;
+  return reasons.size ? [...reasons].map(([short, reason]) => `Rows noted “${short}”: ${reason}.`).join(' ') : null;
+}
+
+/** Said under the engagement curve while its window is still ahead or running; null once it has all happened. */
+function notYetNote(progress: WindowProgress, buckets: number): string | null {
+  if (progress.started === 0) return 'This window has not started yet, so there is nothing to show so far.';
+  const said = [
+    progress.started < buckets ? 'Later buckets have not happened yet: the lines stop at “now” and the table shows – for them.' : '',
+    progress.inProgress !== null ? 'The last bucket drawn is still going: its count is so far.' : '',
+  ];
+  return said.filter(Boolean).join(' ') || null;
 }
 
 function commentBlock(comment: PostItem, timeZone: string, replies: Map<string, PostItem[]>, depth: number): HTMLElement {
@@ -249,11 +260,14 @@ export const launchView: ViewFactory = (root): MountedView => {
       }
     };
 
-    const seriesColumns = (data: Pick<LaunchSeries, 'buckets'>, values: { label: string; points: { y: number }[] }[]): Column<number>[] => [
-      { label: 'From launch', value: (i) => formatOffset(data.buckets[i]?.t ?? 0) },
-      { label: `Bucket start (${timeZone})`, value: (i) => formatDateTime(data.buckets[i]?.start ?? 0, timeZone) },
-      ...values.map((value) => ({ label: value.label, value: (i: number) => num(value.points[i]?.y), numeric: true })),
-    ];
+    const seriesColumns = (data: Pick<LaunchSeries, 'buckets' | 'window'>, values: { label: string; points: { x: number; y: number }[] }[]): Column<number>[] => {
+      const progress = windowProgress(data.window, launchAt);
+      return [
+        { label: 'From launch', value: (i) => `${formatOffset(data.buckets[i]?.t ?? 0)}${soFar(progress, i)}` },
+        { label: `Bucket start (${timeZone})`, value: (i) => formatDateTime(data.buckets[i]?.start ?? 0, timeZone) },
+        ...values.map((value) => ({ label: value.label, value: (i: number) => bucketCell(value.points, i, progress), numeric: true })),
+      ];
+    };
     const indexes = (data: { buckets: unknown[] }) => data.buckets.map((_, index) => index);
 
     const work = [
@@ -271,6 +285,7 @@ export const launchView: ViewFactory = (root): MountedView => {
         cards.curve.setNote(
           [
             data.window.bucketClamped ? `Hourly buckets are too fine for ${before + after} days: shown by day.` : '',
+            notYetNote(windowProgress(data.window, launchAt), data.buckets.length),
             gapItems.length === 1 ? 'A stretch when a source was not collecting is shaded grey.' : '',
             gapItems.length > 1 ? `${gapItems.length} stretches when a source was not collecting are shaded grey.` : '',
           ].filter(Boolean).join(' ') || null,
@@ -279,11 +294,12 @@ export const launchView: ViewFactory = (root): MountedView => {
       show(cards.daily, paths.daily, Promise.all([api.get<LaunchSeries>(paths.daily), gaps]), ([data, gapItems]) => {
         cards.daily.chart.render(stackedByLocality(data, detail.launches, gapItems));
         const groups = data.split?.groups ?? [];
+        const progress = windowProgress(data.window, launchAt);
         cards.daily.setTable(
           dataTable('Posts a day by locality', [
-            { label: `Day (${timeZone})`, value: (i: number) => formatDateTime(data.buckets[i]?.start ?? 0, timeZone) },
-            ...groups.map((group) => ({ label: group.name, value: (i: number) => num(group.metrics.posts[i]?.y), numeric: true })),
-            { label: 'All posts', value: (i: number) => num(data.total.posts[i]?.y), numeric: true },
+            { label: `Day (${timeZone})`, value: (i: number) => `${formatDateTime(data.buckets[i]?.start ?? 0, timeZone)}${soFar(progress, i)}` },
+            ...groups.map((group) => ({ label: group.name, value: (i: number) => bucketCell(group.metrics.posts, i, progress), numeric: true })),
+            { label: 'All posts', value: (i: number) => bucketCell(data.total.posts, i, progress), numeric: true },
           ], indexes(data)),
         );
       }),

@@ -8,6 +8,8 @@
  *   Day buckets are 24 elapsed hours from the launch instant. `bucketEdges(window, timeZone)` adds
  *   each bucket's local start in the campaign's zone (Intl; daylight saving included).
  * - `zeroFilled`, `cumulative`: series over every bucket; running totals for additive measures.
+ *   `startedBucketCount(window, now)`: how many buckets have started, so a 0 not yet reached is
+ *   not read as a quiet bucket.
  * - `liftOf`: baseline daily mean, post-launch daily mean, their ratio and a 95% exact Poisson
  *   rate-ratio interval for counts (`poissonRateRatioInterval`, the F/Beta conditional method of
  *   R's poisson.test); "not-enough-baseline" instead of dividing by zero.

@@ -102,6 +102,18 @@ export function bucketIndexOf(window: LaunchWindow, instant: Date): number | und
   return Math.floor(offset / (window.bucketHours * HOUR_MS));
 }
 
+/**
+ * How many of the window's buckets have started at `now` (0 to bucketCount): bucket i starts at
+ * from + i buckets, so a bucket counts from its first instant. The last one counted is still in
+ * progress while `now` is before its end. The series stay zero-filled over the whole window; this
+ * is what tells a bucket that had nothing from one that has not happened yet.
+ */
+export function startedBucketCount(window: LaunchWindow, now: Date): number {
+  const offset = now.getTime() - window.from.getTime();
+  if (offset < 0) return 0;
+  return Math.min(window.bucketCount, Math.floor(offset / (window.bucketHours * HOUR_MS)) + 1);
+}
+
 /** Hourly rollups answer a launch window only when its edges fall on whole UTC hours. */
 export const isWholeHour = (instant: Date): boolean => instant.getTime() % HOUR_MS === 0;
 

@@ -3,7 +3,7 @@ import { engagementAccrual, parseAnalyticsRequest } from '../../analytics/index.
 import { analyticsKey } from '../analytics-cache.js';
 import { defineRoute } from '../api-route.js';
 import { launchParams } from '../campaign-scope.js';
-import { accrualQuery, answeredFrom, bucketView, point, windowView } from './launch-analytics-schemas.js';
+import { accrualQuery, answeredFrom, bucketValueCell, bucketView, point, startedValue, windowView } from './launch-analytics-schemas.js';
 
 const labelledSeries = z.object({ label: z.string(), points: z.array(point), cumulative: z.array(point) });
 
@@ -19,10 +19,10 @@ const accrualRow = z.object({
   t: z.number(),
   start: z.string(),
   localStart: z.string(),
-  accrued: z.number(),
-  accruedCumulative: z.number(),
-  byPostTime: z.number(),
-  byPostTimeCumulative: z.number(),
+  accrued: bucketValueCell,
+  accruedCumulative: bucketValueCell,
+  byPostTime: bucketValueCell,
+  byPostTimeCumulative: bucketValueCell,
 });
 
 export const launchAccrualRoutes = [
@@ -31,6 +31,7 @@ export const launchAccrualRoutes = [
     path: '/api/campaigns/:campaign/launches/:launch/accrual',
     tag: 'launch analytics',
     summary: 'Engagement accrued in each bucket next to the engagement of the posts made in it, each labelled, with running totals',
+    description: 'window.startedBuckets says how many buckets had started at window.asOf. CSV: one row per bucket, values empty for buckets not yet started.',
     access: 'viewer',
     params: launchParams,
     query: accrualQuery,
@@ -38,20 +39,22 @@ export const launchAccrualRoutes = [
     csv: {
       filename: 'engagement-accrual',
       row: accrualRow,
-      rows: (result) =>
-        result.buckets.map((bucket, index) => ({
+      rows: (result) => {
+        const value = (points: readonly { y: number }[], index: number) => startedValue(points, index, result.window.startedBuckets);
+        return result.buckets.map((bucket, index) => ({
           t: bucket.t,
           start: bucket.start,
           localStart: bucket.localStart,
-          accrued: result.accrued.points[index]?.y ?? 0,
-          accruedCumulative: result.accrued.cumulative[index]?.y ?? 0,
-          byPostTime: result.byPostTime.points[index]?.y ?? 0,
-          byPostTimeCumulative: result.byPostTime.cumulative[index]?.y ?? 0,
-        })),
+          accrued: value(result.accrued.points, index),
+          accruedCumulative: value(result.accrued.cumulative, index),
+          byPostTime: value(result.byPostTime.points, index),
+          byPostTimeCumulative: value(result.byPostTime.cumulative, index),
+        }));
+      },
     },
     handler({ params, query, services }) {
       const request = parseAnalyticsRequest({ ...query, ...params });
-      return services.analyticsCache.get(analyticsKey('accrual', request), () => engagementAccrual(services.db, request));
+      return services.analyticsCache.get(analyticsKey('accrual', request), () => engagementAccrual(services.db, request, services.now()));
     },
   }),
 ];

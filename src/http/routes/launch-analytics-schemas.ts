@@ -59,6 +59,13 @@ export const windowView = z.object({
   bucket: z.enum(['hour', 'day']),
   requestedBucket: z.enum(['hour', 'day']).nullable(),
   bucketClamped: z.boolean().describe('true when the server overruled the requested bucket'),
+  asOf: z.string().describe('the instant this answer describes (the time of the request)'),
+  startedBuckets: z
+    .number()
+    .int()
+    .describe(
+      'how many buckets had started at asOf, from 0 (the window is still ahead) to all of them; series are zero-filled over the whole window, so the 0 of a later bucket means "not yet". The last started bucket is still running while asOf is before its end',
+    ),
 });
 
 export const bucketView = z.object({
@@ -72,6 +79,12 @@ export const launchRef = z.object({ slug: z.string(), title: z.string(), at: z.s
 
 export const answeredFrom = z.enum(['rollups', 'raw']).describe('hourly rollups, or raw posts for launches not on a whole hour');
 
+/** A CSV cell of a series value: empty for a bucket that had not started, so "not yet" does not read as 0. */
+export const bucketValueCell = z.number().nullable().describe('empty for a bucket that had not started');
+
+/** The value of bucket `index` of a series, or null when the bucket had not started: a CSV cell. */
+export const startedValue = (points: readonly { y: number }[], index: number, startedBuckets: number): number | null => (index < startedBuckets ? (points[index]?.y ?? 0) : null);
+
 /** One bucket of one series, flat: a CSV row. */
 export const seriesRow = z.object({
   series: z.string().describe('"all", or the group of the split: a locality, platform or source slug, or "unattributed"'),
@@ -79,33 +92,38 @@ export const seriesRow = z.object({
   t: z.number(),
   start: z.string(),
   localStart: z.string(),
-  posts: z.number(),
-  uniqueAuthors: z.number(),
-  engagement: z.number(),
-  reach: z.number(),
-  cumulativePosts: z.number(),
-  cumulativeEngagement: z.number(),
+  posts: bucketValueCell,
+  uniqueAuthors: bucketValueCell,
+  engagement: bucketValueCell,
+  reach: bucketValueCell,
+  cumulativePosts: bucketValueCell,
+  cumulativeEngagement: bucketValueCell,
 });
 
-/** The rows of one series, bucket by bucket; `buckets` gives the times when the series has them. */
+/**
+ * The rows of one series, bucket by bucket; `buckets` gives the times when the series has them.
+ * Values of buckets from `startedBuckets` on are left empty.
+ */
 export function seriesRows(
   series: string,
   name: string,
   metrics: z.output<typeof metricSeriesView>,
   buckets: readonly z.output<typeof bucketView>[] | undefined,
+  startedBuckets: number,
 ): z.output<typeof seriesRow>[] {
+  const value = (points: readonly { y: number }[], index: number) => startedValue(points, index, startedBuckets);
   return metrics.posts.map((posts, index) => ({
     series,
     name,
     t: posts.x,
     start: buckets?.[index]?.start ?? '',
     localStart: buckets?.[index]?.localStart ?? '',
-    posts: posts.y,
-    uniqueAuthors: metrics.uniqueAuthors[index]?.y ?? 0,
-    engagement: metrics.engagement[index]?.y ?? 0,
-    reach: metrics.reach[index]?.y ?? 0,
-    cumulativePosts: metrics.cumulative.posts[index]?.y ?? 0,
-    cumulativeEngagement: metrics.cumulative.engagement[index]?.y ?? 0,
+    posts: value(metrics.posts, index),
+    uniqueAuthors: value(metrics.uniqueAuthors, index),
+    engagement: value(metrics.engagement, index),
+    reach: value(metrics.reach, index),
+    cumulativePosts: value(metrics.cumulative.posts, index),
+    cumulativeEngagement: value(metrics.cumulative.engagement, index),
   }));
 }
 

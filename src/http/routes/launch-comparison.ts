@@ -29,7 +29,8 @@ export const launchComparisonRoutes = [
     path: '/api/campaigns/:campaign/compare',
     tag: 'launch analytics',
     summary: "Several launches' series overlaid at t = 0: the same window and bucket around each",
-    description: 'CSV: one row per launch and bucket; series is the launch slug, start the bucket start around that launch.',
+    description:
+      "Each launch's window.startedBuckets says how much of its window had happened at window.asOf (a launch still ahead has 0). CSV: one row per launch and bucket; series is the launch slug, start the bucket start around that launch; values empty for buckets not yet started.",
     access: 'viewer',
     params: campaignParams,
     query: comparisonQuery,
@@ -37,11 +38,11 @@ export const launchComparisonRoutes = [
     csv: {
       filename: 'launch-comparison',
       row: seriesRow,
-      rows: (result) => result.launches.flatMap((launch) => seriesRows(launch.slug, launch.title, launch.metrics, bucketsAround(launch.at, result.t, result.bucket, result.campaign.timezone))),
+      rows: (result) => result.launches.flatMap((launch) => seriesRows(launch.slug, launch.title, launch.metrics, bucketsAround(launch.at, result.t, result.bucket, result.campaign.timezone), launch.window.startedBuckets)),
     },
     handler({ params, query, services }) {
       const request = parseLaunchComparisonRequest({ ...query, campaign: params.campaign });
-      return services.analyticsCache.get(analyticsKey('compare', request), () => launchComparison(services.db, request));
+      return services.analyticsCache.get(analyticsKey('compare', request), () => launchComparison(services.db, request, services.now()));
     },
   }),
 ];

@@ -53,7 +53,7 @@ export const launchHalfLifeRoutes = [
     },
     handler({ params, query, services }) {
       const request = parseAnalyticsRequest({ ...query, ...params });
-      return services.analyticsCache.get(analyticsKey('half-life', request), () => launchHalfLife(services.db, request));
+      return services.analyticsCache.get(analyticsKey('half-life', request), () => launchHalfLife(services.db, request, services.now()));
     },
   }),
 ];

@@ -120,7 +120,7 @@ export const launchLiftRoutes = [
     handler({ params, query, services }) {
       const request = parseAnalyticsRequest({ ...query, ...params });
       return services.analyticsCache.get(analyticsKey('lift', request), async () => {
-        const lift = await launchLift(services.db, request);
+        const lift = await launchLift(services.db, request, services.now());
         return { ...lift, total: finiteRow(lift.total), byLocality: lift.byLocality.map(finiteRow), bySource: lift.bySource.map(finiteRow) };
       });
     },

@@ -28,7 +28,7 @@ export const launchSeriesRoutes = [
     tag: 'launch analytics',
     summary: 'Posts, distinct authors, engagement and reach around a launch, bucketed from t = 0, zero-filled, with running totals',
     description:
-      'x is hours from the launch to the bucket start. With split, one series per locality (and "unattributed"), platform or source as well as the total. CSV: one row per series and bucket.',
+      'x is hours from the launch to the bucket start. With split, one series per locality (and "unattributed"), platform or source as well as the total. window.startedBuckets says how many buckets had started at window.asOf: later ones have not happened yet. CSV: one row per series and bucket, values empty for buckets not yet started.',
     access: 'viewer',
     params: launchParams,
     query: seriesQuery,
@@ -37,13 +37,13 @@ export const launchSeriesRoutes = [
       filename: 'launch-series',
       row: seriesRow,
       rows: (result) => [
-        ...seriesRows('all', 'All posts', result.total, result.buckets),
-        ...(result.split?.groups.flatMap((group) => seriesRows(groupKey(group), group.name, group.metrics, result.buckets)) ?? []),
+        ...seriesRows('all', 'All posts', result.total, result.buckets, result.window.startedBuckets),
+        ...(result.split?.groups.flatMap((group) => seriesRows(groupKey(group), group.name, group.metrics, result.buckets, result.window.startedBuckets)) ?? []),
       ],
     },
     handler({ params, query, services }) {
       const request = parseAnalyticsRequest({ ...query, ...params });
-      return services.analyticsCache.get(analyticsKey('series', request), () => launchSeries(services.db, request));
+      return services.analyticsCache.get(analyticsKey('series', request), () => launchSeries(services.db, request, services.now()));
     },
   }),
 ];

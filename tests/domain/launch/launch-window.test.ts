@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bucketEdges, bucketIndexOf, chooseBucket, cumulative, isWholeHour, localIsoString, planLaunchWindow, zeroFilled } from '../../../src/domain/launch/index.js';
+import { bucketEdges, bucketIndexOf, chooseBucket, cumulative, isWholeHour, localIsoString, planLaunchWindow, startedBucketCount, zeroFilled } from '../../../src/domain/launch/index.js';
 
 const LAUNCH = new Date('2026-03-27T10:00:00Z');
 
@@ -57,6 +57,35 @@ describe('launch windows', () => {
     expect(bucketIndexOf(window, LAUNCH)).toBe(24);
     expect(bucketIndexOf(window, new Date('2026-03-26T09:59:59Z'))).toBeUndefined();
     expect(bucketIndexOf(window, window.to)).toBeUndefined();
+  });
+
+  it('count no bucket as started before the window, and every one after it', () => {
+    const window = planLaunchWindow(LAUNCH, { before: 14, after: 28, bucket: 'day' });
+    expect(startedBucketCount(window, new Date('2026-03-13T09:59:59.999Z'))).toBe(0);
+    expect(startedBucketCount(window, new Date('2026-01-01T00:00:00Z'))).toBe(0);
+    expect(startedBucketCount(window, window.to)).toBe(42);
+    expect(startedBucketCount(window, new Date('2027-01-01T00:00:00Z'))).toBe(42);
+  });
+
+  it('count a day bucket as started from its first instant: 24 elapsed hours from the launch, not a calendar day', () => {
+    const window = planLaunchWindow(LAUNCH, { before: 14, after: 28, bucket: 'day' });
+    expect(startedBucketCount(window, window.from)).toBe(1);
+    // The launch bucket (index 14) starts at the launch: exactly then, 15 buckets have started.
+    expect(startedBucketCount(window, new Date('2026-03-27T09:59:59.999Z'))).toBe(14);
+    expect(startedBucketCount(window, LAUNCH)).toBe(15);
+    // Four and a half days after the launch: the launch day and four more have started, the last still running.
+    expect(startedBucketCount(window, new Date('2026-03-31T22:00:00Z'))).toBe(19);
+    expect(startedBucketCount(window, new Date(window.to.getTime() - 1))).toBe(42);
+  });
+
+  it('count hour buckets at their boundaries and in between', () => {
+    const window = planLaunchWindow(LAUNCH, { before: 1, after: 1, bucket: 'hour' });
+    expect(startedBucketCount(window, new Date('2026-03-26T10:00:00Z'))).toBe(1);
+    expect(startedBucketCount(window, new Date('2026-03-26T10:59:59.999Z'))).toBe(1);
+    expect(startedBucketCount(window, new Date('2026-03-26T11:00:00Z'))).toBe(2);
+    expect(startedBucketCount(window, new Date('2026-03-27T10:30:00Z'))).toBe(25);
+    expect(startedBucketCount(window, new Date('2026-03-28T09:00:00Z'))).toBe(48);
+    expect(startedBucketCount(window, new Date('2026-03-28T10:00:00Z'))).toBe(48);
   });
 
   it('refuse windows that are empty or not whole days', () => {
