@@ -117,6 +117,18 @@ describe('launch series', () => {
     expect(ys(series.total.uniqueAuthors).slice(0, 4)).toEqual([1, 2, 1, 0]);
   });
 
+  it('stay zero-filled over the whole window and say how many buckets had started at now', async () => {
+    // 36 hours after the launch: days −2, −1, 0 and +1 have started, +1 is still running.
+    const series = await launchSeries(db.pool, request({ split: 'locality' }), at(36));
+    expect(series.window).toMatchObject({ asOf: '2026-03-28T22:00:00.000Z', startedBuckets: 4 });
+    expect(series.total.posts).toHaveLength(4);
+    const early = await launchSeries(db.pool, request({ before: 0, after: 1, bucket: 'hour' }), at(2.5));
+    expect(early.window).toMatchObject({ asOf: '2026-03-27T12:30:00.000Z', startedBuckets: 3 });
+    expect(early.total.posts).toHaveLength(24);
+    expect((await launchSeries(db.pool, request(), at(-72))).window.startedBuckets).toBe(0);
+    expect((await launchSeries(db.pool, request(), at(24 * 30))).window.startedBuckets).toBe(4);
+  });
+
   it('answer a launch that is not on a whole hour from raw posts, aligned to its own instant', async () => {
     const series = await launchSeries(db.pool, request({ launch: 'halfpast', before: 0, after: 1, bucket: 'hour' }));
     expect(series.answeredFrom).toBe('raw');
@@ -153,6 +165,19 @@ describe('baseline and lift', () => {
     expect((await launchLift(db.pool, request({ baselineDays: 2 }), at(30))).post.days).toBe(1);
     expect((await launchLift(db.pool, request({ baselineDays: 2 }), at(12))).total.posts).toMatchObject({ status: 'not-started' });
   });
+
+  it('for a launch still ahead, take the baseline over its complete days so far, never over days not yet come', async () => {
+    const dayBefore = at(-24);
+    const series = await launchSeries(db.pool, request({ before: 2, after: 1, bucket: 'day' }), dayBefore);
+    const firstDayPosts = series.total.posts[0]!.y;
+    const lift = await launchLift(db.pool, request({ baselineDays: 2 }), dayBefore);
+    expect(lift.baseline).toEqual({ days: 1, from: '2026-03-25T10:00:00.000Z', to: '2026-03-26T10:00:00.000Z' });
+    expect(lift.total.posts).toMatchObject({ status: 'not-started', baselineMean: firstDayPosts });
+
+    const ahead = await launchLift(db.pool, request({ baselineDays: 2 }), at(-60));
+    expect(ahead.baseline).toEqual({ days: 0, from: '2026-03-25T10:00:00.000Z', to: '2026-03-25T10:00:00.000Z' });
+    expect(ahead.total.posts).toMatchObject({ status: 'not-started', baselineMean: 0 });
+  });
 });
 
 describe('engagement accrual and half-life', () => {
@@ -164,6 +189,8 @@ describe('engagement accrual and half-life', () => {
     expect(ys(accrual.accrued.points).slice(0, 6)).toEqual([4, 2, 1, 0, 0, 8]);
     expect(ys(accrual.byPostTime.points).slice(0, 6)).toEqual([12, 2, 1, 0, 0, 0]);
     expect(accrual.accrued.cumulative.at(-1)!.y).toBe(accrual.byPostTime.cumulative.at(-1)!.y);
+    const running = await engagementAccrual(db.pool, request({ before: 0, after: 2, bucket: 'hour' }), at(5.5));
+    expect(running.window).toMatchObject({ asOf: '2026-03-27T15:30:00.000Z', startedBuckets: 6 });
   });
 
   it('measure hours from launch until half the post-launch engagement had accrued', async () => {
@@ -183,6 +210,17 @@ describe('launch comparison', () => {
     expect(comparison.launches.map((launch) => launch.slug)).toEqual(['primer', 'report']);
     expect(ys(comparison.launches[0]!.metrics.posts).slice(0, 3)).toEqual([1, 2, 1]);
     expect(ys(comparison.launches[1]!.metrics.posts).slice(0, 3)).toEqual([0, 0, 1]);
+  });
+
+  it("say of each launch how much of its window had happened at the same now", async () => {
+    // Two days after the primer, a day before the report (2026-04-03 09:00) whose window opens then.
+    const comparison = await launchComparison(db.pool, parseLaunchComparisonRequest({ campaign: 'hsm', launches: 'primer,report', before: 1, after: 2, bucket: 'day' }), at(24 * 6));
+    expect(comparison.launches.map((launch) => launch.window)).toEqual([
+      expect.objectContaining({ asOf: '2026-04-02T10:00:00.000Z', startedBuckets: 3 }),
+      expect.objectContaining({ asOf: '2026-04-02T10:00:00.000Z', startedBuckets: 1 }),
+    ]);
+    const ahead = await launchComparison(db.pool, parseLaunchComparisonRequest({ campaign: 'hsm', launches: 'report', before: 0, after: 2, bucket: 'day' }), at(24 * 6));
+    expect(ahead.launches[0]!.window.startedBuckets).toBe(0);
   });
 });
 
