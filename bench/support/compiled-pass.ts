@@ -4,7 +4,7 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import cliProgress from 'cli-progress';
-import { describeCpu, sampleCpu } from './cpu.js';
+import { describeCpu, sampleCpu, type CpuSplit } from './cpu.js';
 import type { ThrowawayDatabase } from './throwaway-database.js';
 
 // An ingestion pass measured as a worker runs it: in a process of its own (ingest-process.mjs) on
@@ -70,7 +70,7 @@ export interface CompiledPassOptions {
  * backends …"). Throws when the pass did not succeed. BENCH_INGEST_CPU_PROFILE_DIR=DIR writes a
  * CPU profile of the ingesting process.
  */
-export async function runCompiledPass(options: CompiledPassOptions): Promise<PassResult & { cpu: string }> {
+export async function runCompiledPass(options: CompiledPassOptions): Promise<PassResult & { cpu: CpuSplit }> {
   const bar = new cliProgress.SingleBar(
     { format: `ingest |{bar}| {value}/{total} ${options.unit} · {rate} ${options.unit}/s · eta {eta}s`, noTTYOutput: true, notTTYSchedule: 5_000 },
     cliProgress.Presets.shades_classic,

@@ -40,14 +40,23 @@ export async function sampleCpu(pool: Pool, helperPid: number | undefined): Prom
   return { helper: helperPid === undefined ? undefined : processCpuSeconds(helperPid), postgres };
 }
 
+export interface CpuSplit {
+  /** "CPU time: ingesting process 3.1 s, fake X API 1.2 s, PostgreSQL backends 3.0 s". */
+  text: string;
+  /** The three together, or undefined when /proc could not tell the helper's or the backends' share. */
+  totalSeconds: number | undefined;
+}
+
 /**
- * "CPU time: ingesting process 3.1 s, fake X API 1.2 s, PostgreSQL backends 3.0 s" between two
- * samples (backends that came and went are counted from 0), with the ingesting process's own figure.
+ * Where the CPU went between two samples (backends that came and went are counted from 0), with the
+ * ingesting process's own figure.
  */
-export function describeCpu(before: CpuSample, after: CpuSample, helperName: string, ingestingSeconds: number): string {
+export function describeCpu(before: CpuSample, after: CpuSample, helperName: string, ingestingSeconds: number): CpuSplit {
   const postgres = [...after.postgres].reduce((sum, [pid, seconds]) => sum + seconds - (before.postgres.get(pid) ?? 0), 0);
+  const helper = before.helper !== undefined && after.helper !== undefined ? after.helper - before.helper : undefined;
   const parts = [`ingesting process ${ingestingSeconds.toFixed(1)} s`];
-  if (before.helper !== undefined && after.helper !== undefined) parts.push(`${helperName} ${(after.helper - before.helper).toFixed(1)} s`);
+  if (helper !== undefined) parts.push(`${helperName} ${helper.toFixed(1)} s`);
   if (after.postgres.size > 0) parts.push(`PostgreSQL backends ${postgres.toFixed(1)} s`);
-  return `CPU time: ${parts.join(', ')}`;
+  const totalSeconds = helper !== undefined && after.postgres.size > 0 ? ingestingSeconds + helper + postgres : undefined;
+  return { text: `CPU time: ${parts.join(', ')}`, totalSeconds };
 }
