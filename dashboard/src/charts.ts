@@ -44,11 +44,14 @@ function launchAxis(bucketHours: number, from: number, to: number): LinearScale 
   };
 }
 
-/** Coverage gaps as shaded boxes, so a stretch with no data reads as "not collected", not as silence. */
-export function gapAnnotations(gaps: readonly CoverageGap[], toX: (instant: number) => number, limits: { min: number; max: number }): AnnotationOptions[] {
+/**
+ * Coverage gaps as shaded boxes, so a stretch with no data reads as "not collected", not as silence.
+ * A gap still open ends at `asOf`, where the series it shades ends, not at the browser's clock.
+ */
+export function gapAnnotations(gaps: readonly CoverageGap[], toX: (instant: number) => number, limits: { min: number; max: number }, asOf: number): AnnotationOptions[] {
   return gaps.flatMap((gap, index) => {
     const from = Math.max(limits.min, toX(Date.parse(gap.from)));
-    const to = Math.min(limits.max, toX(gap.to ? Date.parse(gap.to) : Date.now()));
+    const to = Math.min(limits.max, toX(gap.to ? Date.parse(gap.to) : asOf));
     if (!(to > from)) return [];
     return [
       {
@@ -177,7 +180,7 @@ export function engagementCurve(series: LaunchSeries, baseline: Baseline, gaps: 
       plugins: {
         legend: { labels: { filter: (item) => !item.text.endsWith('(low)') } },
         tooltip: { callbacks: { title: titleAt(launchAt, series.campaign.timezone, progress) }, filter: (item) => !item.dataset.label?.endsWith('(low)') },
-        annotation: { annotations: [...gapAnnotations(gaps, (instant) => (instant - launchAt) / HOUR_MS, { min, max }), launchLine(0, 'launch'), ...nowLine(progress.nowX, { min, max })] },
+        annotation: { annotations: [...gapAnnotations(gaps, (instant) => (instant - launchAt) / HOUR_MS, { min, max }, Date.parse(series.window.asOf)), launchLine(0, 'launch'), ...nowLine(progress.nowX, { min, max })] },
       },
     },
   };
@@ -214,7 +217,7 @@ export function stackedByLocality(series: LaunchSeries, launches: readonly Launc
       plugins: {
         tooltip: { callbacks: { title: (items) => (items[0] ? `${items[0].label}${soFar(progress, items[0].dataIndex)}` : '') } },
         annotation: {
-          annotations: [...gapAnnotations(gaps, toIndex, { min: -0.5, max: labels.length - 0.5 }), ...markers, ...nowLine(toIndex(Date.parse(series.window.asOf)), { min: -0.5, max: labels.length - 0.5 })],
+          annotations: [...gapAnnotations(gaps, toIndex, { min: -0.5, max: labels.length - 0.5 }, Date.parse(series.window.asOf)), ...markers, ...nowLine(toIndex(Date.parse(series.window.asOf)), { min: -0.5, max: labels.length - 0.5 })],
         },
       },
     },
@@ -263,7 +266,7 @@ export function platformSplit(series: LaunchSeries, gaps: readonly CoverageGap[]
       scales: { x: launchAxis(bucketHours, min, max), y: { beginAtZero: true, title: { display: true, text: cumulative ? 'posts, running total' : 'posts' } } },
       plugins: {
         tooltip: { callbacks: { title: titleAt(launchAt, series.campaign.timezone, progress) } },
-        annotation: { annotations: [...gapAnnotations(gaps, (instant) => (instant - launchAt) / HOUR_MS, { min, max }), launchLine(0, 'launch'), ...nowLine(progress.nowX, { min, max })] },
+        annotation: { annotations: [...gapAnnotations(gaps, (instant) => (instant - launchAt) / HOUR_MS, { min, max }, Date.parse(series.window.asOf)), launchLine(0, 'launch'), ...nowLine(progress.nowX, { min, max })] },
       },
     },
   };
