@@ -42,7 +42,13 @@ const handlers: Record<JobName, Handler> = {
     const lookup = createTweetLookup(context.x);
     try {
       const summary = await runEngagementRefresh(
-        { pool: context.pool, lookup, dailyReadBudget: context.config.env.X_REFRESH_DAILY_BUDGET, logger: context.log },
+        {
+          pool: context.pool,
+          lookup,
+          dailyReadBudget: context.config.env.X_REFRESH_DAILY_BUDGET,
+          complianceRecheckDays: context.config.env.X_COMPLIANCE_RECHECK_DAYS,
+          logger: context.log,
+        },
         { campaignId, ...(signal ? { signal } : {}) },
       );
       if (summary.read > 0 || summary.removed.deleted + summary.removed.notAuthorized > 0) await requestRollups(context.queue);

@@ -70,6 +70,13 @@ const envSchema = z.object({
     .int({ error: 'is not a whole number of posts per day' })
     .min(0, { error: 'is not a whole number of posts per day (0 or more)' })
     .default(20_000),
+  // Where X refuses the token batch compliance jobs, the refresh looks up again every live post not
+  // read for this many days, so posts deleted after their last scheduled read are still purged; 0 turns that off.
+  X_COMPLIANCE_RECHECK_DAYS: z.coerce
+    .number({ error: 'is not a whole number of days' })
+    .int({ error: 'is not a whole number of days' })
+    .min(0, { error: 'is not a whole number of days (0 or more)' })
+    .default(30),
   HOST: z.string().min(1).default('127.0.0.1'),
   TRUST_PROXY: trustProxy.default(DEFAULT_TRUSTED_PROXIES),
   PORT: z.coerce

@@ -35,3 +35,22 @@ export function nextRefreshAt(postedAt: Date, launches: readonly Date[], lastSee
   const earliest = lastSeenAt.getTime() + MIN_GAP_MS;
   return refreshMoments(postedAt, launches).find((moment) => moment.getTime() >= earliest) ?? null;
 }
+
+// Compliance rechecks. X's Developer Policy wants posts their authors delete or protect purged from
+// storage. Batch compliance jobs find them wherever the token may run them; where it may not, only a
+// lookup can, and the schedule above stops reading a post 7 days after it was posted. So posts of such
+// campaigns are looked up again once they have gone unread for X_COMPLIANCE_RECHECK_DAYS.
+
+/**
+ * The share of the daily read budget rechecks may spend per UTC day. Rechecks are catch-up work
+ * with no deadline within the day, while due reads are timed to engagement that will not wait; a
+ * quarter, taken after the due reads of the moment, leaves the rest of the day's due reads three
+ * quarters of the budget, and still rechecks a quarter of the budget's worth of posts a day.
+ */
+export const RECHECK_BUDGET_SHARE = 0.25;
+
+/** Recheck reads allowed per UTC day out of a daily read budget (rounded down). */
+export const recheckDailyCap = (dailyReadBudget: number): number => Math.floor(dailyReadBudget * RECHECK_BUDGET_SHARE);
+
+/** Posts not read since this moment are due a recheck (`days` is X_COMPLIANCE_RECHECK_DAYS, more than 0). */
+export const recheckReadBefore = (now: Date, days: number): Date => new Date(now.getTime() - days * DAY);

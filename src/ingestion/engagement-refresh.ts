@@ -1,10 +1,12 @@
-import { nextRefreshAt } from '../domain/engagement-schedule.js';
+import { nextRefreshAt, recheckDailyCap, recheckReadBefore } from '../domain/engagement-schedule.js';
 import type { PostRemoval } from '../domain/post.js';
 import type { Logger } from '../observability/logger.js';
 import { LOOKUP_BATCH_SIZE, type TweetLookup } from '../sources/x/lookup.js';
+import { batchComplianceForbidden } from '../store/compliance-jobs.js';
 import type { Pool } from '../store/db.js';
 import {
   claimDueRefreshes,
+  claimStaleRefreshes,
   endSchedulesOfRemovedPosts,
   findPostsToEnrol,
   findXRunSources,
@@ -13,7 +15,8 @@ import {
   recordRefreshReads,
   releaseRefreshClaims,
   utcDay,
-  type RefreshClaim,
+  type ClaimResult,
+  type ClaimSelection,
 } from '../store/engagement-refresh.js';
 import { emptyRunCounts, finishRun, type RunCounts, type RunTrigger } from '../store/runs.js';
 import { finishFailedRun } from './failed-run.js';
@@ -24,6 +27,10 @@ import { whyLeasedRunStopped, withRunLease } from './run-lease.js';
 // within the daily read budget, storing a snapshot per read and each post's next read
 // (src/domain/engagement-schedule.ts). Posts X reports deleted or not authorised are purged to
 // tombstones on the way. Safe to run from several workers at once: claims are SKIP LOCKED leases.
+//
+// Where X refuses the token batch compliance jobs, a lookup is the only way to learn that a post
+// was deleted, so after a campaign's due posts the refresh also rechecks its posts that have gone
+// unread for X_COMPLIANCE_RECHECK_DAYS, within a capped share of the day's budget.
 
 export interface EngagementRefreshDeps {
   pool: Pool;
@@ -31,6 +38,11 @@ export interface EngagementRefreshDeps {
   lookup: TweetLookup;
   /** Posts that may be read per UTC day (X_REFRESH_DAILY_BUDGET). */
   dailyReadBudget: number;
+  /**
+   * For campaigns whose token may not run batch compliance jobs: look up again every live post not
+   * read for this many days (X_COMPLIANCE_RECHECK_DAYS); 0 turns rechecks off.
+   */
+  complianceRecheckDays: number;
   logger?: Logger;
   now?: () => Date;
 }
@@ -55,6 +67,8 @@ export interface RefreshSummary {
   lookups: number;
   /** Posts X returned metrics for. */
   read: number;
+  /** Posts looked up again by compliance rechecks (their reads and removals count in the totals too). */
+  rechecked: number;
   snapshots: number;
   /** Reads whose metrics differed from what was stored. */
   metricsChanged: number;
@@ -85,6 +99,7 @@ async function enrolNewPosts(pool: Pool, now: Date): Promise<number> {
         // A post is enrolled once its metrics are already stored, so its first read is due a step after that.
         nextRefreshAt: nextRefreshAt(c.postedAt, c.launches, c.seenAt.getTime() > now.getTime() ? now : c.seenAt),
       })),
+      now,
     );
     if (candidates.length < ENROL_CHUNK) return enrolled;
   }
@@ -110,6 +125,7 @@ export async function runEngagementRefresh(deps: EngagementRefreshDeps, options:
     enrolled: 0,
     lookups: 0,
     read: 0,
+    rechecked: 0,
     snapshots: 0,
     metricsChanged: 0,
     removed: { deleted: 0, notAuthorized: 0 },
@@ -128,23 +144,30 @@ export async function runEngagementRefresh(deps: EngagementRefreshDeps, options:
       const counts = emptyRunCounts();
       // Checked between batches: a batch claimed is read and recorded before the run stops.
       const signal = runStopSignal(options.signal, leaseLost);
-      try {
+      /** Claims and reads batches of the selection until none is left, the budget is spent or `allowance` is used up. */
+      const readClaimed = async (selection: ClaimSelection): Promise<void> => {
         while (allowance > 0) {
           signal.throwIfAborted();
           const claimedAt = now();
-          const claim = await claimDueRefreshes(deps.pool, {
-            now: claimedAt,
-            limit: Math.min(LOOKUP_BATCH_SIZE, allowance),
-            dailyBudget: deps.dailyReadBudget,
-            leaseMs: options.leaseMs ?? 5 * 60_000,
-            campaignId,
-          });
-          summary.budgetRemaining = claim.budgetRemaining;
-          summary.budgetExhausted ||= claim.budgetExhausted;
-          if (claim.claims.length === 0) break;
+          const claimOptions = { now: claimedAt, limit: Math.min(LOOKUP_BATCH_SIZE, allowance), dailyBudget: deps.dailyReadBudget, leaseMs: options.leaseMs ?? 5 * 60_000, campaignId };
+          const claim = selection.kind === 'due' ? await claimDueRefreshes(deps.pool, claimOptions) : await claimStaleRefreshes(deps.pool, { ...claimOptions, readBefore: selection.readBefore, dailyCap: selection.dailyCap });
+          // A spent recheck cap says nothing of due posts, which later campaigns and runs still read.
+          if (selection.kind === 'due') {
+            summary.budgetRemaining = claim.budgetRemaining;
+            summary.budgetExhausted ||= claim.budgetExhausted;
+          }
+          if (claim.claims.length === 0) return;
           allowance -= claim.claims.length;
           summary.charged += claim.charged;
-          await readBatch(deps, claim.claims, claim.charged, utcDay(claimedAt), summary, counts, now);
+          if (selection.kind === 'stale') summary.rechecked += claim.claims.length;
+          await readBatch(deps, claim, { day: utcDay(claimedAt), rechecks: selection.kind === 'stale' }, summary, counts, now);
+        }
+      };
+      try {
+        // Due posts first: a recheck never takes a read from a post whose moment has come.
+        await readClaimed({ kind: 'due' });
+        if (deps.complianceRecheckDays > 0 && !summary.budgetExhausted && (await batchComplianceForbidden(deps.pool, campaignId))) {
+          await readClaimed({ kind: 'stale', readBefore: recheckReadBefore(now(), deps.complianceRecheckDays), dailyCap: recheckDailyCap(deps.dailyReadBudget) });
         }
         await finishRun(deps.pool, runId, { status: 'succeeded', counts });
       } catch (caught) {
@@ -153,21 +176,28 @@ export async function runEngagementRefresh(deps: EngagementRefreshDeps, options:
         deps.logger?.warn({ campaignId, code: error.code, err: error.message }, 'engagement refresh stopped');
         throw error;
       }
-      deps.logger?.info({ campaignId, runId, read: counts.fetched, removed: counts.removedCount, budgetRemaining: summary.budgetRemaining }, 'engagement refresh finished');
+      deps.logger?.info({ campaignId, runId, read: counts.fetched, rechecked: summary.rechecked, removed: counts.removedCount, budgetRemaining: summary.budgetRemaining }, 'engagement refresh finished');
     });
   }
   summary.budgetRemaining = Math.max(0, deps.dailyReadBudget - (await postsReadOn(deps.pool, utcDay(now()))));
   return summary;
 }
 
-async function readBatch(deps: EngagementRefreshDeps, claims: readonly RefreshClaim[], charged: number, day: string, summary: RefreshSummary, counts: RunCounts, now: () => Date): Promise<void> {
+async function readBatch(
+  deps: EngagementRefreshDeps,
+  { claims, charged }: ClaimResult,
+  ledger: { day: string; rechecks: boolean },
+  summary: RefreshSummary,
+  counts: RunCounts,
+  now: () => Date,
+): Promise<void> {
   const byLookupId = new Map(claims.map((claim) => [claim.lookupId, claim]));
   let result;
   try {
     result = await deps.lookup([...byLookupId.keys()]);
   } catch (error) {
     // The read did not happen: free the posts for the next run and give the budget back.
-    await releaseRefreshClaims(deps.pool, { postIds: claims.map((c) => c.postId), refund: charged, day }).catch(() => {});
+    await releaseRefreshClaims(deps.pool, { postIds: claims.map((c) => c.postId), refund: charged, ...ledger }).catch(() => {});
     throw error;
   }
   const readAt = now();

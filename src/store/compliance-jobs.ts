@@ -50,6 +50,22 @@ export async function latestComplianceJob(db: Queryable, campaignId: number): Pr
   return rows[0] ? toRow(rows[0]) : undefined;
 }
 
+/**
+ * Whether X's latest word on this campaign's batch compliance jobs was a refusal (403): then only
+ * lookups can find its deleted posts (compliance rechecks in the engagement refresh). Rows that say
+ * nothing about the token are passed over: one being created, and one that failed before X gave it a
+ * job id (a network error, a worker that died), so such a retry does not switch rechecks off.
+ */
+export async function batchComplianceForbidden(db: Queryable, campaignId: number): Promise<boolean> {
+  const { rows } = await db.query<{ status: ComplianceJobStatus }>(
+    `SELECT status FROM x_compliance_jobs
+     WHERE campaign_id = $1 AND (status IN ('forbidden', 'uploaded', 'purged') OR job_id IS NOT NULL)
+     ORDER BY created_at DESC, id DESC LIMIT 1`,
+    [campaignId],
+  );
+  return rows[0]?.status === 'forbidden';
+}
+
 /** The campaign's job under way, if any. A job stuck in 'creating' past `staleBefore` (its worker died) is marked failed first. */
 export async function activeComplianceJob(db: Queryable, campaignId: number, staleBefore: Date): Promise<ComplianceJobRow | undefined> {
   await db.query(

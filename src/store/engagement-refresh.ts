@@ -5,9 +5,10 @@ import { markRollupHoursDirty } from '../analytics/rollups/mark-dirty.js';
 import { tombstonePosts } from './posts.js';
 
 // The engagement refresh's tables: the per-post schedule (engagement_refresh_schedule) and the daily
-// read ledger (x_daily_reads). Posts are enrolled when the refresh first sees them; due posts are
-// claimed under SKIP LOCKED with a lease and charged to the day's budget in one transaction, so two
-// workers neither read one post twice nor overspend the budget between them.
+// read ledger (x_daily_reads). Posts are enrolled when the refresh first sees them; due posts (and,
+// for compliance rechecks, posts unread for too long) are claimed under SKIP LOCKED with a lease and
+// charged to the day's budget in one transaction, so two workers neither read one post twice nor
+// overspend the budget between them.
 
 /** Start of the UTC day containing `at`, as YYYY-MM-DD (X charges each post once per UTC day). */
 export const utcDay = (at: Date): string => at.toISOString().slice(0, 10);
@@ -45,17 +46,21 @@ export interface ScheduleEntry {
   nextRefreshAt: Date | null;
 }
 
-/** Adds schedules for posts that have none (a post enrolled meanwhile by another worker is left alone). */
-export async function insertRefreshSchedules(db: Queryable, entries: readonly ScheduleEntry[]): Promise<number> {
+/**
+ * Adds schedules for posts that have none (a post enrolled meanwhile by another worker is left alone).
+ * `enrolledAt` is the caller's clock, not the database's: compliance rechecks count a post never read
+ * from it, against that same clock.
+ */
+export async function insertRefreshSchedules(db: Queryable, entries: readonly ScheduleEntry[], enrolledAt: Date): Promise<number> {
   if (entries.length === 0) return 0;
   const rows = [...entries]
     .sort((a, b) => a.postId - b.postId)
     .map((e) => ({ post_id: e.postId, posted_at: e.postedAt.toISOString(), next_refresh_at: e.nextRefreshAt?.toISOString() ?? null }));
   const { rowCount } = await db.query(
-    `INSERT INTO engagement_refresh_schedule (post_id, posted_at, next_refresh_at)
-     SELECT post_id, posted_at, next_refresh_at FROM json_to_recordset($1::json) AS r(post_id bigint, posted_at timestamptz, next_refresh_at timestamptz)
+    `INSERT INTO engagement_refresh_schedule (post_id, posted_at, next_refresh_at, enrolled_at)
+     SELECT post_id, posted_at, next_refresh_at, $2 FROM json_to_recordset($1::json) AS r(post_id bigint, posted_at timestamptz, next_refresh_at timestamptz)
      ON CONFLICT (post_id) DO NOTHING`,
-    [toPgJson(rows)],
+    [toPgJson(rows), enrolledAt],
   );
   return rowCount ?? 0;
 }
@@ -86,9 +91,40 @@ export interface ClaimResult {
   charged: number;
   /** What is left of today's budget after this claim. */
   budgetRemaining: number;
-  /** Due posts were left unclaimed because today's budget is spent. */
+  /** Posts were left unclaimed because today's budget (for rechecks: today's recheck cap) is spent. */
   budgetExhausted: boolean;
 }
+
+/** Which posts a claim takes. */
+export type ClaimSelection =
+  /** Posts whose next scheduled read is due, oldest due first. */
+  | { kind: 'due' }
+  /**
+   * Compliance rechecks: posts not due that have not been read since `readBefore` (a post never read
+   * counts from its enrolment, when its collection had just seen it), longest unread first. At most
+   * `dailyCap` of them are charged per UTC day, counted in x_daily_reads.rechecks_read.
+   */
+  | { kind: 'stale'; readBefore: Date; dailyCap: number };
+
+// The part of the claim query that differs by selection. Due posts are found through the partial
+// index on next_refresh_at; stale ones through engagement_refresh_stale (migration 0011), whose
+// expression the WHERE and ORDER BY repeat to the letter so the planner can walk it.
+const CLAIM_SELECTIONS: Record<ClaimSelection['kind'], { where: string; orderBy: string }> = {
+  due: { where: `r.next_refresh_at <= $1`, orderBy: `r.next_refresh_at, r.post_id` },
+  stale: {
+    where: `(r.next_refresh_at IS NULL OR r.next_refresh_at > $1) AND COALESCE(r.last_read_at, r.enrolled_at) <= $5`,
+    orderBy: `COALESCE(r.last_read_at, r.enrolled_at), r.post_id`,
+  },
+};
+
+const claimQuery = (kind: ClaimSelection['kind']) => `
+  SELECT r.post_id, p.external_id, p.edit_history_ids, r.posted_at, (r.last_read_at IS NULL OR r.last_read_at < $3) AS charged
+  FROM engagement_refresh_schedule r JOIN posts p ON p.id = r.post_id
+  WHERE ${CLAIM_SELECTIONS[kind].where} AND (r.leased_until IS NULL OR r.leased_until <= $1) AND p.deleted_at IS NULL
+    AND ($4::bigint IS NULL OR EXISTS (SELECT 1 FROM post_sources ps WHERE ps.post_id = r.post_id AND ps.campaign_id = $4 AND ps.relation = 'match'))
+  ORDER BY ${CLAIM_SELECTIONS[kind].orderBy}
+  LIMIT $2
+  FOR UPDATE OF r SKIP LOCKED`;
 
 export interface ClaimOptions {
   now: Date;
@@ -106,23 +142,38 @@ export interface ClaimOptions {
  * transaction only, so concurrent claims queue for a few milliseconds, never for a lookup.
  */
 export async function claimDueRefreshes(pool: Pool, options: ClaimOptions): Promise<ClaimResult> {
+  return claimRefreshes(pool, options, { kind: 'due' });
+}
+
+/**
+ * Claims posts for compliance rechecks as claimDueRefreshes claims due ones (same lease, same
+ * budget), within what is left of today's recheck cap.
+ */
+export async function claimStaleRefreshes(pool: Pool, options: ClaimOptions & { readBefore: Date; dailyCap: number }): Promise<ClaimResult> {
+  const { readBefore, dailyCap, ...claim } = options;
+  return claimRefreshes(pool, claim, { kind: 'stale', readBefore, dailyCap });
+}
+
+async function claimRefreshes(pool: Pool, options: ClaimOptions, selection: ClaimSelection): Promise<ClaimResult> {
   const day = utcDay(options.now);
   const dayStart = new Date(`${day}T00:00:00.000Z`);
   return withTransaction(pool, async (tx) => {
     await tx.query(`INSERT INTO x_daily_reads (day, posts_read) VALUES ($1, 0) ON CONFLICT (day) DO NOTHING`, [day]);
-    const ledger = await tx.query<{ posts_read: number }>(`SELECT posts_read FROM x_daily_reads WHERE day = $1 FOR UPDATE`, [day]);
+    const ledger = await tx.query<{ posts_read: number; rechecks_read: number }>(`SELECT posts_read, rechecks_read FROM x_daily_reads WHERE day = $1 FOR UPDATE`, [day]);
     let remaining = Math.max(0, options.dailyBudget - (ledger.rows[0]?.posts_read ?? 0));
+    let limit = options.limit;
+    const params: unknown[] = [options.now, limit, dayStart, options.campaignId ?? null];
+    if (selection.kind === 'stale') {
+      remaining = Math.min(remaining, Math.max(0, selection.dailyCap - (ledger.rows[0]?.rechecks_read ?? 0)));
+      // A stale post was not read today (rechecks wait a day at least), so every one is charged:
+      // none past what is left could be taken, and once the cap is spent the query is not worth running.
+      limit = Math.min(limit, remaining);
+      if (limit === 0) return { claims: [], charged: 0, budgetRemaining: remaining, budgetExhausted: true };
+      params[1] = limit;
+      params.push(selection.readBefore);
+    }
 
-    const { rows } = await tx.query<{ post_id: number; external_id: string; edit_history_ids: string[] | null; posted_at: Date; charged: boolean }>(
-      `SELECT r.post_id, p.external_id, p.edit_history_ids, r.posted_at, (r.last_read_at IS NULL OR r.last_read_at < $3) AS charged
-       FROM engagement_refresh_schedule r JOIN posts p ON p.id = r.post_id
-       WHERE r.next_refresh_at <= $1 AND (r.leased_until IS NULL OR r.leased_until <= $1) AND p.deleted_at IS NULL
-         AND ($4::bigint IS NULL OR EXISTS (SELECT 1 FROM post_sources ps WHERE ps.post_id = r.post_id AND ps.campaign_id = $4 AND ps.relation = 'match'))
-       ORDER BY r.next_refresh_at, r.post_id
-       LIMIT $2
-       FOR UPDATE OF r SKIP LOCKED`,
-      [options.now, options.limit, dayStart, options.campaignId ?? null],
-    );
+    const { rows } = await tx.query<{ post_id: number; external_id: string; edit_history_ids: string[] | null; posted_at: Date; charged: boolean }>(claimQuery(selection.kind), params);
     const chosen: typeof rows = [];
     let charged = 0;
     let budgetExhausted = false;
@@ -141,7 +192,9 @@ export async function claimDueRefreshes(pool: Pool, options: ClaimOptions): Prom
 
     const ids = chosen.map((row) => row.post_id);
     await tx.query(`UPDATE engagement_refresh_schedule SET leased_until = $2 WHERE post_id = ANY($1::bigint[])`, [ids, new Date(options.now.getTime() + options.leaseMs)]);
-    if (charged > 0) await tx.query(`UPDATE x_daily_reads SET posts_read = posts_read + $2 WHERE day = $1`, [day, charged]);
+    if (charged > 0) {
+      await tx.query(`UPDATE x_daily_reads SET posts_read = posts_read + $2, rechecks_read = rechecks_read + $3 WHERE day = $1`, [day, charged, selection.kind === 'stale' ? charged : 0]);
+    }
     const launches = await tx.query<{ post_id: number; launches: Date[] }>(
       `SELECT ps.post_id, array_agg(DISTINCT l.at) AS launches
        FROM post_sources ps JOIN launches l ON l.campaign_id = ps.campaign_id AND l.enabled
@@ -166,11 +219,19 @@ export async function claimDueRefreshes(pool: Pool, options: ClaimOptions): Prom
   });
 }
 
-/** Frees claimed posts whose read did not happen, and gives their charge back to the day's budget. */
-export async function releaseRefreshClaims(pool: Pool, release: { postIds: readonly number[]; refund: number; day: string }): Promise<void> {
+/**
+ * Frees claimed posts whose read did not happen, and gives their charge back to the day's budget
+ * (`rechecks`: the claim was a compliance recheck, so its charge goes back to the recheck cap too).
+ */
+export async function releaseRefreshClaims(pool: Pool, release: { postIds: readonly number[]; refund: number; day: string; rechecks?: boolean }): Promise<void> {
   await withTransaction(pool, async (tx) => {
     if (release.postIds.length > 0) await tx.query(`UPDATE engagement_refresh_schedule SET leased_until = NULL WHERE post_id = ANY($1::bigint[])`, [[...release.postIds]]);
-    if (release.refund > 0) await tx.query(`UPDATE x_daily_reads SET posts_read = GREATEST(0, posts_read - $2) WHERE day = $1`, [release.day, release.refund]);
+    if (release.refund > 0) {
+      await tx.query(
+        `UPDATE x_daily_reads SET posts_read = GREATEST(0, posts_read - $2), rechecks_read = GREATEST(0, rechecks_read - $3) WHERE day = $1`,
+        [release.day, release.refund, release.rechecks ? release.refund : 0],
+      );
+    }
   });
 }
 

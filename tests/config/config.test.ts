@@ -154,6 +154,15 @@ describe('environment', () => {
     expect(message).not.toContain(secret);
   });
 
+  it('reads X_COMPLIANCE_RECHECK_DAYS as whole days, 30 by default and 0 for off, naming the key when it is not', () => {
+    expect(parseEnvironment({}).X_COMPLIANCE_RECHECK_DAYS).toBe(30);
+    expect(parseEnvironment({ X_COMPLIANCE_RECHECK_DAYS: '14' }).X_COMPLIANCE_RECHECK_DAYS).toBe(14);
+    expect(parseEnvironment({ X_COMPLIANCE_RECHECK_DAYS: '0' }).X_COMPLIANCE_RECHECK_DAYS).toBe(0);
+    expect(() => parseEnvironment({ X_COMPLIANCE_RECHECK_DAYS: 'monthly' })).toThrow('X_COMPLIANCE_RECHECK_DAYS: "monthly" is not a whole number of days');
+    expect(() => parseEnvironment({ X_COMPLIANCE_RECHECK_DAYS: '1.5' })).toThrow('X_COMPLIANCE_RECHECK_DAYS: "1.5" is not a whole number of days');
+    expect(() => parseEnvironment({ X_COMPLIANCE_RECHECK_DAYS: '-1' })).toThrow('X_COMPLIANCE_RECHECK_DAYS: "-1" is not a whole number of days (0 or more)');
+  });
+
   it('keeps the bearer token out of logs and JSON', () => {
     const env = parseEnvironment({ X_BEARER_TOKEN: 'tok-123' });
     expect(env.X_BEARER_TOKEN?.reveal()).toBe('tok-123');

@@ -1,11 +1,13 @@
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { nextRefreshAt } from '../../src/domain/engagement-schedule.js';
+import { runBatchCompliance } from '../../src/ingestion/batch-compliance.js';
 import { runEngagementRefresh, type EngagementRefreshDeps, type EngagementRefreshOptions } from '../../src/ingestion/engagement-refresh.js';
 import { RateLimitedError, RESET_MARGIN_MS } from '../../src/ingestion/errors.js';
 import { credentialFingerprint, RateBudget } from '../../src/ingestion/rate-budget.js';
 import { runPass } from '../../src/ingestion/run-pass.js';
 import { createXClient } from '../../src/sources/x/client.js';
+import { createXBatchCompliance } from '../../src/sources/x/compliance.js';
 import { createTweetLookup, type TweetLookup } from '../../src/sources/x/lookup.js';
 import { XSearchCollector } from '../../src/sources/x/search-collector.js';
 import { generateXDataset, startFakeXApi, type FakeXApi, type FakeXApiOptions } from '../../src/simulators/x-api/index.js';
@@ -50,7 +52,7 @@ async function collect(fakeOptions: Partial<FakeXApiOptions> = {}): Promise<void
 }
 
 beforeEach(async () => {
-  await db.pool.query(`TRUNCATE posts, post_sources, engagement_snapshots, authors, ingestion_runs, engagement_refresh_schedule, x_daily_reads CASCADE`);
+  await db.pool.query(`TRUNCATE posts, post_sources, engagement_snapshots, authors, ingestion_runs, engagement_refresh_schedule, x_daily_reads, x_compliance_jobs CASCADE`);
   await db.pool.query(`UPDATE sources SET cursor = '{}', lane_cursors = '{}'`);
 });
 
@@ -58,7 +60,7 @@ function deps(overrides: Partial<EngagementRefreshDeps> & { budget?: RateBudget 
   const { budget, ...rest } = overrides;
   const client = createXClient({ bearerToken: TOKEN, baseUrl: fake.url });
   const rateBudget = budget?.for({ api: 'x', credential: credentialFingerprint(TOKEN) });
-  return { pool: db.pool, lookup: createTweetLookup({ client, ...(rateBudget ? { rateBudget } : {}) }), dailyReadBudget: 20_000, now: () => clock, ...rest };
+  return { pool: db.pool, lookup: createTweetLookup({ client, ...(rateBudget ? { rateBudget } : {}) }), dailyReadBudget: 20_000, complianceRecheckDays: 30, now: () => clock, ...rest };
 }
 const refresh = (overrides: Partial<EngagementRefreshDeps> & { budget?: RateBudget } = {}, options: EngagementRefreshOptions = {}) =>
   runEngagementRefresh(deps(overrides), { trigger: 'cli', ...options });
@@ -343,5 +345,155 @@ describe('a refresh stopped by its signal (shutdown)', () => {
 
     const rest = await refresh();
     expect(rest.read).toBe(schedule.due.length - 100);
+  });
+});
+
+const DAY_MS = 24 * 60 * 60_000;
+/** Weeks after the posts were collected, when every scheduled read is long over. */
+const LATER = new Date(START.getTime() + 40 * DAY_MS);
+const daysBefore = (at: Date, days: number) => new Date(at.getTime() - days * DAY_MS);
+
+/** What the hourly compliance job records when X answers this token's batch compliance job with 403. */
+async function forbidBatchCompliance(): Promise<void> {
+  fake.injectFault({ endpoint: 'compliance/jobs', status: 403 });
+  const checked = await runBatchCompliance({ pool: db.pool, compliance: createXBatchCompliance({ client: createXClient({ bearerToken: TOKEN, baseUrl: fake.url }) }), now: () => clock }, { trigger: 'cli' });
+  expect(checked.campaigns[0]).toMatchObject({ outcome: 'not-allowed' });
+  fake.clearRequests();
+}
+
+/** Ends the posts' schedules as the refresh leaves them after their last scheduled read, last read at `lastReadAt`. */
+async function endSchedules(postIds: readonly number[], lastReadAt: Date): Promise<void> {
+  await db.pool.query(`UPDATE engagement_refresh_schedule SET next_refresh_at = NULL, last_read_at = $2, reads = 5 WHERE post_id = ANY($1::bigint[])`, [postIds, lastReadAt]);
+}
+
+/** Every post's schedule over, its last read its +7 d read, as if the refresh had run on time all along. */
+async function everyScheduleEnded(): Promise<void> {
+  await db.pool.query(`UPDATE engagement_refresh_schedule SET next_refresh_at = NULL, last_read_at = posted_at + interval '7 days', reads = 5`);
+}
+
+/** Collected posts of a campaign whose token X refuses batch compliance, at LATER, every schedule over. */
+async function forbiddenCampaignWeeksLater() {
+  await collect();
+  const { all } = await enrolled();
+  clock = LATER;
+  await forbidBatchCompliance();
+  await everyScheduleEnded();
+  return all;
+}
+
+const ledger = async (day: string) =>
+  (await db.pool.query<{ posts_read: number; rechecks_read: number }>(`SELECT posts_read, rechecks_read FROM x_daily_reads WHERE day = $1`, [day])).rows[0];
+
+describe('compliance rechecks, for campaigns whose token may not run batch compliance jobs', () => {
+  it('looks up a post not read for X_COMPLIANCE_RECHECK_DAYS: purges it if deleted on X, else stores a snapshot and leaves its schedule ended', async () => {
+    await collect();
+    const { all } = await enrolled();
+    clock = LATER;
+    await forbidBatchCompliance();
+    const [gone, live, recent] = all;
+    await endSchedules(all.map((r) => r.post_id), daysBefore(LATER, 10));
+    await endSchedules([gone!.post_id, live!.post_id], daysBefore(LATER, 31));
+    await endSchedules([recent!.post_id], daysBefore(LATER, 29));
+    fake.deleteTweet(gone!.external_id);
+
+    const summary = await refresh({ complianceRecheckDays: 30 });
+    expect(requestedIds().sort()).toEqual([gone!.external_id, live!.external_id].sort());
+    expect(summary).toMatchObject({ rechecked: 2, read: 1, snapshots: 1, charged: 2, removed: { deleted: 1, notAuthorized: 0 } });
+
+    const { rows } = await db.pool.query<{ post_id: number; deleted_reason: string | null; text: string | null; last_read_at: Date | null; next_refresh_at: Date | null; reads: number; leased_until: Date | null }>(
+      `SELECT p.id AS post_id, p.deleted_reason, p.text, r.last_read_at, r.next_refresh_at, r.reads, r.leased_until
+       FROM posts p JOIN engagement_refresh_schedule r ON r.post_id = p.id WHERE p.id = ANY($1::bigint[])`,
+      [[gone!.post_id, live!.post_id, recent!.post_id]],
+    );
+    const byId = new Map(rows.map((r) => [r.post_id, r]));
+    expect(byId.get(gone!.post_id)).toMatchObject({ deleted_reason: 'deleted', text: null, next_refresh_at: null });
+    expect(byId.get(live!.post_id)).toMatchObject({ deleted_reason: null, last_read_at: LATER, next_refresh_at: null, reads: 6, leased_until: null });
+    expect(byId.get(recent!.post_id)).toMatchObject({ last_read_at: daysBefore(LATER, 29), reads: 5 });
+    expect(await snapshotsAt(LATER)).toEqual([live!.post_id]);
+    expect(await ledger('2027-01-03')).toEqual({ posts_read: 2, rechecks_read: 2 });
+
+    const [run] = await refreshRuns();
+    expect(run).toMatchObject({ status: 'succeeded', counts: { pages: 1, fetched: 1, removedCount: 1 } });
+
+    // Read now, neither post is stale any more: the next refresh asks X nothing.
+    fake.clearRequests();
+    const again = await refresh({ complianceRecheckDays: 30 });
+    expect(again.rechecked).toBe(0);
+    expect(lookupRequests()).toHaveLength(0);
+  });
+
+  it('makes no recheck reads for a campaign whose batch compliance is not forbidden', async () => {
+    await collect();
+    await enrolled();
+    clock = LATER;
+    await everyScheduleEnded();
+
+    // Never asked X for a compliance job yet.
+    const never = await refresh({ complianceRecheckDays: 30 });
+    expect(never).toMatchObject({ rechecked: 0, read: 0, charged: 0 });
+
+    // Refused once, then X ran a job for this token: batch compliance covers the posts again.
+    await forbidBatchCompliance();
+    const allowed = await runBatchCompliance(
+      { pool: db.pool, compliance: createXBatchCompliance({ client: createXClient({ bearerToken: TOKEN, baseUrl: fake.url }) }), now: () => clock },
+      { trigger: 'cli', forbiddenRetryMs: 0, pollIntervalMs: 20, waitMs: 2_000 },
+    );
+    expect(allowed.campaigns[0]).toMatchObject({ outcome: 'purged' });
+    fake.clearRequests();
+    const after = await refresh({ complianceRecheckDays: 30 });
+    expect(after).toMatchObject({ rechecked: 0, read: 0, charged: 0 });
+    expect(lookupRequests()).toHaveLength(0);
+  });
+
+  it('reads due posts before rechecks, and stops rechecks at a quarter of the daily budget each UTC day', async () => {
+    const all = await forbiddenCampaignWeeksLater();
+    const byAge = [...all].sort((a, b) => a.created_at.getTime() - b.created_at.getTime() || a.post_id - b.post_id);
+    const due = byAge.slice(-50);
+    await db.pool.query(`UPDATE engagement_refresh_schedule SET next_refresh_at = $2 WHERE post_id = ANY($1::bigint[])`, [due.map((r) => r.post_id), daysBefore(LATER, 0.5)]);
+    const stale = byAge.slice(0, -50);
+
+    // A budget of 400 reads a day leaves rechecks 100 of them.
+    const first = await refresh({ dailyReadBudget: 400, complianceRecheckDays: 30 });
+    const calls = lookupRequests().map((c) => c.query.ids!.split(','));
+    expect(calls.map((ids) => ids.length)).toEqual([50, 100]);
+    expect(new Set(calls[0])).toEqual(new Set(due.map((r) => r.external_id)));
+    // Oldest read first.
+    expect(new Set(calls[1])).toEqual(new Set(stale.slice(0, 100).map((r) => r.external_id)));
+    expect(first).toMatchObject({ read: 150, rechecked: 100, charged: 150, budgetRemaining: 250, budgetExhausted: false });
+    expect(await ledger('2027-01-03')).toEqual({ posts_read: 150, rechecks_read: 100 });
+
+    // Later the same day: posts falling due are still read, and rechecks wait for tomorrow.
+    const dueLater = stale.slice(-30);
+    await db.pool.query(`UPDATE engagement_refresh_schedule SET next_refresh_at = $2 WHERE post_id = ANY($1::bigint[])`, [dueLater.map((r) => r.post_id), new Date(LATER.getTime() + 60 * 60_000)]);
+    clock = new Date(LATER.getTime() + 2 * 60 * 60_000);
+    fake.clearRequests();
+    const later = await refresh({ dailyReadBudget: 400, complianceRecheckDays: 30 });
+    expect(new Set(requestedIds())).toEqual(new Set(dueLater.map((r) => r.external_id)));
+    expect(later).toMatchObject({ read: 30, rechecked: 0, charged: 30, budgetRemaining: 220 });
+    expect(await ledger('2027-01-03')).toEqual({ posts_read: 180, rechecks_read: 100 });
+
+    clock = new Date('2027-01-04T00:10:00Z');
+    fake.clearRequests();
+    const nextDay = await refresh({ dailyReadBudget: 400, complianceRecheckDays: 30 });
+    expect(nextDay).toMatchObject({ rechecked: 100, charged: 100 });
+    expect(new Set(requestedIds())).toEqual(new Set(stale.slice(100, 200).map((r) => r.external_id)));
+    expect(await ledger('2027-01-04')).toEqual({ posts_read: 100, rechecks_read: 100 });
+  });
+
+  it('gives a recheck that X did not answer back to the day, both its read and its recheck allowance', async () => {
+    await forbiddenCampaignWeeksLater();
+    fake.injectFault({ endpoint: 'tweets', status: 401 });
+    const error: unknown = await refresh({ dailyReadBudget: 400, complianceRecheckDays: 30 }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ kind: 'permanent' });
+    expect(await ledger('2027-01-03')).toEqual({ posts_read: 0, rechecks_read: 0 });
+    const { rows } = await db.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM engagement_refresh_schedule WHERE leased_until IS NOT NULL`);
+    expect(rows[0]!.n).toBe(0);
+  });
+
+  it('makes none when X_COMPLIANCE_RECHECK_DAYS is 0', async () => {
+    await forbiddenCampaignWeeksLater();
+    const summary = await refresh({ complianceRecheckDays: 0 });
+    expect(summary).toMatchObject({ rechecked: 0, read: 0, charged: 0 });
+    expect(lookupRequests()).toHaveLength(0);
   });
 });
