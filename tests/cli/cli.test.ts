@@ -32,11 +32,12 @@ describe('groundswell command line', () => {
   });
 
   it('names the service that is down on a demo start too, before resetting the demo data', async () => {
-    const redisDown = await runCli(['start'], { REDIS_URL: 'redis://127.0.0.1:1', X_BEARER_TOKEN: '' });
+    // Any free port: the port is checked before the services, and 3000 may be in use on this machine.
+    const redisDown = await runCli(['start'], { REDIS_URL: 'redis://127.0.0.1:1', X_BEARER_TOKEN: '', PORT: '0' });
     expect(redisDown.code).toBe(1);
     expect(redisDown.stderr).toContain('Redis is not reachable at redis://127.0.0.1:1 (REDIS_URL)');
     expect(redisDown.stderr).not.toMatch(/\n\s+at /);
-    const postgresDown = await runCli(['start'], { DATABASE_URL: 'postgres://gs:hunter2@127.0.0.1:1/groundswell', X_BEARER_TOKEN: '' });
+    const postgresDown = await runCli(['start'], { DATABASE_URL: 'postgres://gs:hunter2@127.0.0.1:1/groundswell', X_BEARER_TOKEN: '', PORT: '0' });
     expect(postgresDown.code).toBe(1);
     expect(postgresDown.stderr).toContain('PostgreSQL is not reachable at postgres://gs:[redacted]@127.0.0.1:1/groundswell_demo (DATABASE_URL)');
     expect(postgresDown.stderr).not.toContain('hunter2');
