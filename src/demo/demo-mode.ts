@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
-import { Secret, type AppConfig } from '../config/index.js';
+import { ConfigError, Secret, type AppConfig } from '../config/index.js';
 import type { Logger } from '../observability/logger.js';
 import { packageRoot } from '../runtime/package-root.js';
 import { runPass } from '../ingestion/run-pass.js';
 import { planSourceBackfill } from '../sources/index.js';
 import { deleteRedisKeys } from '../runtime/redis.js';
-import { dropDatabaseIfExists, type Pool } from '../store/db.js';
+import { dropDatabaseIfExists, sessionsOn, type Pool } from '../store/db.js';
 import { listSources } from '../store/sources.js';
 import { createUser } from '../store/users.js';
 import { hashPassword } from '../http/auth/passwords.js';
@@ -41,6 +41,14 @@ export async function startDemo(config: AppConfig, logger: Logger): Promise<Demo
   const world = await startSimulatedWorld({ campaign, logger });
   try {
     const databaseUrl = demoDatabaseUrl(config.env.DATABASE_URL);
+    // Dropping ends every session on it: a demo started earlier with another PORT (which the port
+    // check cannot see) would lose its database under it and fail on every job from then on.
+    const inUse = await sessionsOn(databaseUrl);
+    if (inUse.sessions > 0) {
+      throw new ConfigError('the environment', [
+        `DATABASE_URL: the demo database "${inUse.name}" is in use by ${inUse.sessions} other session(s), perhaps another Groundswell demo started with another PORT; stop it first, or give this demo a DATABASE_URL of its own`,
+      ]);
+    }
     await dropDatabaseIfExists(databaseUrl);
     // Its queues and schedules go too: a schedule left from an earlier demo would wait out its old
     // interval before reading the new simulated blog.

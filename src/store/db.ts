@@ -191,6 +191,20 @@ export async function ensureDatabaseExists(databaseUrl: string): Promise<boolean
   }
 }
 
+/** How many sessions are connected to the database named in `databaseUrl` (0 when it does not exist). */
+export async function sessionsOn(databaseUrl: string): Promise<{ name: string; sessions: number }> {
+  const { name, admin } = adminClientFor(databaseUrl);
+  try {
+    await admin.connect();
+    const { rows } = await admin.query<{ sessions: number }>('SELECT count(*)::int AS sessions FROM pg_stat_activity WHERE datname = $1', [name]);
+    return { name, sessions: rows[0]?.sessions ?? 0 };
+  } catch (error) {
+    throw asUnreachable(error, databaseUrl);
+  } finally {
+    await admin.end().catch(() => {});
+  }
+}
+
 /** Drops the database named in `databaseUrl` if it exists (the demo's fresh start), ending its sessions. */
 export async function dropDatabaseIfExists(databaseUrl: string): Promise<void> {
   const { name, admin } = adminClientFor(databaseUrl);

@@ -78,6 +78,30 @@ describe('groundswell command line', () => {
     }
   });
 
+  it('refuses to reset a demo database another demo is using (one started on another PORT), and leaves it as it was', async () => {
+    const url = unusedDatabaseUrl();
+    const demoDatabase = `${new URL(url).pathname.slice(1)}_demo`;
+    const admin = new pg.Client(connectionConfig(ADMIN_DATABASE_URL));
+    await admin.connect();
+    try {
+      await admin.query(`CREATE DATABASE ${pg.escapeIdentifier(demoDatabase)}`);
+      // The other demo's session, on a port of its own, so the port check cannot see it.
+      const running = new pg.Client(connectionConfig(Object.assign(new URL(url), { pathname: `/${demoDatabase}` }).toString()));
+      await running.connect();
+      await running.query('CREATE TABLE still_here (n integer)');
+
+      const demo = await runCli(['start'], { DATABASE_URL: url, PORT: '0', REDIS_PREFIX: redisPrefix('cli-demo-db'), X_BEARER_TOKEN: '' });
+      expect(demo.code).toBe(78);
+      expect(demo.stderr).toContain(`DATABASE_URL: the demo database "${demoDatabase}" is in use by 1 other session`);
+      expect(demo.stderr).not.toMatch(/\n\s+at /);
+      expect((await running.query(`SELECT to_regclass('still_here') IS NOT NULL AS kept`)).rows[0]).toEqual({ kept: true });
+      await running.end();
+    } finally {
+      await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(demoDatabase)} WITH (FORCE)`);
+      await admin.end();
+    }
+  });
+
   it('names PostgreSQL without printing its password when it is down', async () => {
     const result = await runCli(['migrate'], { DATABASE_URL: 'postgres://gs:hunter2@127.0.0.1:1/groundswell' });
     expect(result.code).toBe(1);
