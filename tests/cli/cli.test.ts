@@ -44,27 +44,44 @@ describe('groundswell command line', () => {
     expect(postgresDown.stderr).not.toMatch(/\n\s+at /);
   });
 
+  /**
+   * A demo already running: its database (DATABASE_URL's name + _demo) with something in it and its
+   * session open, while `check` runs; then whether that something is still there.
+   */
+  async function withRunningDemoDatabase(check: (demo: { url: string; name: string }) => Promise<void>): Promise<boolean> {
+    const url = unusedDatabaseUrl();
+    const name = `${new URL(url).pathname.slice(1)}_demo`;
+    const admin = new pg.Client(connectionConfig(ADMIN_DATABASE_URL));
+    await admin.connect();
+    try {
+      await admin.query(`CREATE DATABASE ${pg.escapeIdentifier(name)}`);
+      const running = new pg.Client(connectionConfig(Object.assign(new URL(url), { pathname: `/${name}` }).toString()));
+      await running.connect();
+      try {
+        await running.query('CREATE TABLE still_here (n integer)');
+        await check({ url, name });
+        return (await running.query<{ kept: boolean }>(`SELECT to_regclass('still_here') IS NOT NULL AS kept`)).rows[0]?.kept ?? false;
+      } finally {
+        await running.end().catch(() => {});
+      }
+    } finally {
+      await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`);
+      await admin.end();
+    }
+  }
+
   it('refuses a port another program listens on, naming HOST and PORT, before a demo resets its data', async () => {
     const taken = createServer();
     await new Promise<void>((resolve) => taken.listen({ host: '127.0.0.1', port: 0 }, resolve));
     const port = (taken.address() as { port: number }).port;
-    const url = unusedDatabaseUrl();
-    // The database a demo already running on that port would be using, with something in it.
-    const demoDatabase = `${new URL(url).pathname.slice(1)}_demo`;
-    const admin = new pg.Client(connectionConfig(ADMIN_DATABASE_URL));
-    await admin.connect();
     try {
-      await admin.query(`CREATE DATABASE ${pg.escapeIdentifier(demoDatabase)}`);
-      const running = new pg.Client(connectionConfig(Object.assign(new URL(url), { pathname: `/${demoDatabase}` }).toString()));
-      await running.connect();
-      await running.query('CREATE TABLE still_here (n integer)');
-
-      const demo = await runCli(['start'], { DATABASE_URL: url, PORT: String(port), REDIS_PREFIX: redisPrefix('cli-port'), X_BEARER_TOKEN: '' });
-      expect(demo.code).toBe(78);
-      expect(demo.stderr).toContain(`HOST 127.0.0.1, PORT ${port}: another program (perhaps another Groundswell) already listens there`);
-      expect(demo.stderr).not.toMatch(/\n\s+at /);
-      expect((await running.query(`SELECT to_regclass('still_here') IS NOT NULL AS kept`)).rows[0]).toEqual({ kept: true });
-      await running.end();
+      const kept = await withRunningDemoDatabase(async ({ url }) => {
+        const demo = await runCli(['start'], { DATABASE_URL: url, PORT: String(port), REDIS_PREFIX: redisPrefix('cli-port'), X_BEARER_TOKEN: '' });
+        expect(demo.code).toBe(78);
+        expect(demo.stderr).toContain(`HOST 127.0.0.1, PORT ${port}: another program (perhaps another Groundswell) already listens there`);
+        expect(demo.stderr).not.toMatch(/\n\s+at /);
+      });
+      expect(kept).toBe(true);
 
       // Tracking for real, the web server's own listen reports it the same way.
       const tracking = await runCli(['start'], { DATABASE_URL: unusedDatabaseUrl(), PORT: String(port), REDIS_PREFIX: redisPrefix('cli-port'), X_BEARER_TOKEN: 'not-a-real-token', X_API_BASE_URL: 'http://127.0.0.1:1' });
@@ -72,34 +89,19 @@ describe('groundswell command line', () => {
       expect(tracking.stderr).toContain(`PORT ${port}: another program`);
       expect(tracking.stderr).not.toMatch(/\n\s+at /);
     } finally {
-      await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(demoDatabase)} WITH (FORCE)`);
-      await admin.end();
       taken.close();
     }
   });
 
   it('refuses to reset a demo database another demo is using (one started on another PORT), and leaves it as it was', async () => {
-    const url = unusedDatabaseUrl();
-    const demoDatabase = `${new URL(url).pathname.slice(1)}_demo`;
-    const admin = new pg.Client(connectionConfig(ADMIN_DATABASE_URL));
-    await admin.connect();
-    try {
-      await admin.query(`CREATE DATABASE ${pg.escapeIdentifier(demoDatabase)}`);
-      // The other demo's session, on a port of its own, so the port check cannot see it.
-      const running = new pg.Client(connectionConfig(Object.assign(new URL(url), { pathname: `/${demoDatabase}` }).toString()));
-      await running.connect();
-      await running.query('CREATE TABLE still_here (n integer)');
-
+    // The other demo listens on a port of its own, so the port check cannot see it.
+    const kept = await withRunningDemoDatabase(async ({ url, name }) => {
       const demo = await runCli(['start'], { DATABASE_URL: url, PORT: '0', REDIS_PREFIX: redisPrefix('cli-demo-db'), X_BEARER_TOKEN: '' });
       expect(demo.code).toBe(78);
-      expect(demo.stderr).toContain(`DATABASE_URL: the demo database "${demoDatabase}" is in use by 1 other session`);
+      expect(demo.stderr).toContain(`DATABASE_URL: the demo database "${name}" is in use by 1 other session`);
       expect(demo.stderr).not.toMatch(/\n\s+at /);
-      expect((await running.query(`SELECT to_regclass('still_here') IS NOT NULL AS kept`)).rows[0]).toEqual({ kept: true });
-      await running.end();
-    } finally {
-      await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(demoDatabase)} WITH (FORCE)`);
-      await admin.end();
-    }
+    });
+    expect(kept).toBe(true);
   });
 
   it('names PostgreSQL without printing its password when it is down', async () => {
