@@ -50,6 +50,9 @@ function wantedSchedulers(sources: readonly SourceRow[], collectors: CollectorRe
   const wanted: WantedScheduler[] = [];
   const xCampaigns = new Map<number, string>();
   for (const source of sources) {
+    // Refresh and compliance serve the campaign's stored X posts, which outlive a source switched
+    // off or removed from the config: X's Developer Policy still wants its deleted posts purged.
+    if (source.kind === 'x-search' && collectors.has(source.kind)) xCampaigns.set(source.campaignId, source.campaignSlug);
     if (!source.enabled) continue;
     if (!collectors.has(source.kind)) {
       summary.unsupported.push(source.slug);
@@ -68,7 +71,6 @@ function wantedSchedulers(sources: readonly SourceRow[], collectors: CollectorRe
     }
     wanted.push(...sourceSchedulers);
     summary.scheduled.push(source.slug);
-    if (source.kind === 'x-search') xCampaigns.set(source.campaignId, source.campaignSlug);
   }
   for (const [campaignId, campaignSlug] of xCampaigns) {
     wanted.push({ id: `refresh:${campaignSlug}`, everyMs: REFRESH_EVERY_MS, name: 'refresh', data: { campaignId, campaignSlug } });
@@ -96,7 +98,9 @@ function schedulersOfSource(source: SourceRow, collectors: CollectorRegistry): W
 /**
  * Makes Redis's job schedulers match PostgreSQL: an incremental pass per enabled source this build
  * can collect and whose settings are valid, a sweep per site that offers one, engagement refresh
- * and compliance per campaign on X, and the maintenance jobs. Run on every worker start, because Redis may have lost everything.
+ * and compliance per campaign with an X source (one switched off too: its posts are still stored and
+ * must still be purged when deleted on X), and the maintenance jobs. `sources` are all of them,
+ * enabled or not. Run on every worker start, because Redis may have lost everything.
  */
 export async function rebuildSchedules(
   queue: Queue<IngestJobData, unknown, IngestJobName>,

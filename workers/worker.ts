@@ -39,7 +39,7 @@ export async function startWorker(config: AppConfig, pool: Pool, logger: Logger,
   closer.add('queue', () => queue.close());
   try {
     const rebuild = async () => {
-      const summary = await rebuildSchedules(queue, await listSources(pool, { enabledOnly: true }), options.collectors, log);
+      const summary = await rebuildSchedules(queue, await listSources(pool), options.collectors, log);
       // The log is not where campaign staff look: the source's health shows them why it does not run.
       for (const source of summary.misconfigured) await markSourceMisconfigured(pool, source.sourceId, { code: source.code, message: source.reason });
       return summary;

@@ -27,7 +27,7 @@ describe('job schedules', () => {
     const queue = createIngestQueue(TEST_REDIS_URL, redisPrefix('schedules'));
     try {
       const collectors = new CollectorRegistry().register('x-search', (_source, pass) => (pass.kind === 'incremental' ? noop() : undefined));
-      const first = await rebuildSchedules(queue, await listSources(db.pool, { enabledOnly: true }), collectors, logger);
+      const first = await rebuildSchedules(queue, await listSources(db.pool), collectors, logger);
       expect(first).toEqual({
         scheduled: ['rsahealth-x'],
         removed: [],
@@ -42,17 +42,23 @@ describe('job schedules', () => {
       // Redis loses everything; a worker start puts it back.
       await queue.obliterate({ force: true });
       expect(await queue.getJobSchedulers()).toEqual([]);
-      await rebuildSchedules(queue, await listSources(db.pool, { enabledOnly: true }), collectors, logger);
+      await rebuildSchedules(queue, await listSources(db.pool), collectors, logger);
       expect(await keys()).toEqual(expected);
 
       // Running it again (another worker starting) changes nothing; a disabled source loses its schedule.
-      await rebuildSchedules(queue, await listSources(db.pool, { enabledOnly: true }), collectors, logger);
+      await rebuildSchedules(queue, await listSources(db.pool), collectors, logger);
       expect(await queue.getJobSchedulersCount()).toBe(expected.length);
       await syncConfig(db.pool, campaignConfig(`
       - { slug: hsm-blog, kind: wordpress, url: "https://blog.example.org", every: 1h }`));
-      const after = await rebuildSchedules(queue, await listSources(db.pool, { enabledOnly: true }), collectors, logger);
-      expect(after.removed.sort()).toEqual(['compliance:hsm', 'refresh:hsm', 'rsahealth-x']);
-      expect(await keys()).toEqual(['maintenance:reattribute@300000', 'maintenance:rollups@60000']);
+      const after = await rebuildSchedules(queue, await listSources(db.pool), collectors, logger);
+      expect(after.removed).toEqual(['rsahealth-x']);
+      // The X posts it collected are still stored, so their refresh and compliance checks go on.
+      expect(await keys()).toEqual(['compliance:hsm@3600000', 'maintenance:reattribute@300000', 'maintenance:rollups@60000', 'refresh:hsm@300000']);
+
+      // So they do when the whole campaign leaves the config (its sources are disabled with it).
+      await syncConfig(db.pool, []);
+      expect((await rebuildSchedules(queue, await listSources(db.pool), collectors, logger)).removed).toEqual([]);
+      expect(await keys()).toEqual(['compliance:hsm@3600000', 'maintenance:reattribute@300000', 'maintenance:rollups@60000', 'refresh:hsm@300000']);
     } finally {
       await queue.obliterate({ force: true }).catch(() => {});
       await queue.close();
@@ -65,12 +71,12 @@ describe('job schedules', () => {
       await syncConfig(db.pool, campaignConfig(`
       - { slug: hsm-blog, kind: wordpress, url: "https://blog.example.org", every: 1h, sweep: { every: 6h, days: 3 } }`));
       const collectors = new CollectorRegistry().register('wordpress', (_source, pass) => (pass.kind === 'incremental' || pass.kind === 'sweep' ? noop() : undefined));
-      const summary = await rebuildSchedules(queue, await listSources(db.pool, { enabledOnly: true }), collectors, logger);
+      const summary = await rebuildSchedules(queue, await listSources(db.pool), collectors, logger);
       expect(summary.other).toContain('sweep:hsm-blog');
       const sweep = (await queue.getJobSchedulers()).find((s) => s.key === 'sweep:hsm-blog');
       expect(sweep).toMatchObject({ every: 6 * 3_600_000, name: 'sweep' });
-      // No X source, so no refresh or compliance for the campaign.
-      expect((await queue.getJobSchedulers()).some((s) => s.key.startsWith('refresh:'))).toBe(false);
+      // This build collects no X here, so no refresh or compliance (which need X) for the campaign.
+      expect((await queue.getJobSchedulers()).some((s) => s.key.startsWith('refresh:') || s.key.startsWith('compliance:'))).toBe(false);
     } finally {
       await queue.obliterate({ force: true }).catch(() => {});
       await queue.close();
@@ -103,7 +109,7 @@ describe('job schedules', () => {
       const prefix = redisPrefix('misconfigured');
       const queue = createIngestQueue(TEST_REDIS_URL, prefix);
       try {
-        const summary = await rebuildSchedules(queue, await listSources(db.pool, { enabledOnly: true }), shippedCollectors(configWith(prefix)), logger);
+        const summary = await rebuildSchedules(queue, await listSources(db.pool), shippedCollectors(configWith(prefix)), logger);
         expect(summary.scheduled).toEqual(['rsahealth-x']);
         expect(summary.misconfigured).toEqual([
           { sourceId: expect.any(Number), slug: 'hsm-blog', code: 'CONFIG_INVALID', reason: expect.stringMatching(/^source hsm-blog has invalid settings \(url: .+\)/) },
