@@ -191,12 +191,15 @@ export async function ensureDatabaseExists(databaseUrl: string): Promise<boolean
   }
 }
 
-/** How many sessions are connected to the database named in `databaseUrl` (0 when it does not exist). */
+/**
+ * How many client sessions are connected to the database named in `databaseUrl` (0 when it does not
+ * exist). PostgreSQL's own workers (autovacuum) are not counted: they come and go on their own.
+ */
 export async function sessionsOn(databaseUrl: string): Promise<{ name: string; sessions: number }> {
   const { name, admin } = adminClientFor(databaseUrl);
   try {
     await admin.connect();
-    const { rows } = await admin.query<{ sessions: number }>('SELECT count(*)::int AS sessions FROM pg_stat_activity WHERE datname = $1', [name]);
+    const { rows } = await admin.query<{ sessions: number }>(`SELECT count(*)::int AS sessions FROM pg_stat_activity WHERE datname = $1 AND backend_type = 'client backend'`, [name]);
     return { name, sessions: rows[0]?.sessions ?? 0 };
   } catch (error) {
     throw asUnreachable(error, databaseUrl);
