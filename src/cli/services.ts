@@ -48,6 +48,7 @@ export async function runServices(options: GlobalOptions, roles: { web: boolean;
     const demo = demoWanted ? await startDemo(config, logger) : undefined;
     if (demo) {
       closer.add('simulators', () => demo.world.close());
+      closer.add('demo database claim', () => demo.databaseClaim.release());
       config = demo.config;
     }
     const pool = await connectServices(config, logger, { migrate: roles.migrate, applicationName: `groundswell-${roles.web ? 'web' : ''}${roles.worker ? 'worker' : ''}` });

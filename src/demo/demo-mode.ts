@@ -6,7 +6,7 @@ import { packageRoot } from '../runtime/package-root.js';
 import { runPass } from '../ingestion/run-pass.js';
 import { planSourceBackfill } from '../sources/index.js';
 import { deleteRedisKeys } from '../runtime/redis.js';
-import { dropDatabaseIfExists, sessionsOn, type Pool } from '../store/db.js';
+import { claimDatabase, dropDatabaseIfExists, type DatabaseClaim, type Pool } from '../store/db.js';
 import { listSources } from '../store/sources.js';
 import { createUser } from '../store/users.js';
 import { hashPassword } from '../http/auth/passwords.js';
@@ -32,6 +32,8 @@ export function demoDatabaseUrl(databaseUrl: string): string {
 export interface Demo {
   config: AppConfig;
   world: SimulatedWorld;
+  /** The demo database is this demo's until released (at shutdown): no other demo start resets it meanwhile. */
+  databaseClaim: DatabaseClaim;
 }
 
 /** Starts the simulators and returns the config that points every source at them. */
@@ -39,20 +41,24 @@ export async function startDemo(config: AppConfig, logger: Logger): Promise<Demo
   const campaign = config.campaigns[0];
   if (!campaign) throw new Error('the demo needs a campaign in the config');
   const world = await startSimulatedWorld({ campaign, logger });
+  let databaseClaim: DatabaseClaim | undefined;
   try {
     const databaseUrl = demoDatabaseUrl(config.env.DATABASE_URL);
-    // Dropping ends every session on it: a demo started earlier with another PORT (which the port
-    // check cannot see) would lose its database under it and fail on every job from then on.
-    const inUse = await sessionsOn(databaseUrl);
-    if (inUse.sessions > 0) {
+    // Dropping ends every session on it, and a demo running already (started with another PORT,
+    // which the port check cannot see) would lose its database under it. A running demo holds this
+    // claim until it stops; its pool may well have no session open at the moment.
+    databaseClaim = await claimDatabase(databaseUrl);
+    if (!databaseClaim) {
+      const { pathname } = new URL(databaseUrl);
       throw new ConfigError('the environment', [
-        `DATABASE_URL: the demo database "${inUse.name}" is in use by ${inUse.sessions} other session(s), perhaps another Groundswell demo started with another PORT; stop it first, or give this demo a DATABASE_URL of its own`,
+        `DATABASE_URL: the demo database "${decodeURIComponent(pathname.slice(1))}" belongs to another Groundswell demo that is still running (perhaps started with another PORT); stop it first, or give this demo a DATABASE_URL of its own`,
       ]);
     }
-    await dropDatabaseIfExists(databaseUrl);
     // Its queues and schedules go too: a schedule left from an earlier demo would wait out its old
-    // interval before reading the new simulated blog.
+    // interval before reading the new simulated blog. First, so that with Redis down the start stops
+    // before anything of the earlier demo is gone.
     await deleteRedisKeys(config.env.REDIS_URL, `${config.env.REDIS_PREFIX}-demo:`);
+    await dropDatabaseIfExists(databaseUrl);
     const demoConfig: AppConfig = {
       ...config,
       demo: true,
@@ -73,9 +79,10 @@ export async function startDemo(config: AppConfig, logger: Logger): Promise<Demo
       })),
     };
     logger.info({ xApi: world.xApiUrl, blog: world.siteUrl, database: databaseUrl.replace(/\/\/[^@]*@/, '//') }, 'demo mode: simulated X API and campaign blog started; the data is simulated');
-    return { config: demoConfig, world };
+    return { config: demoConfig, world, databaseClaim };
   } catch (error) {
     await world.close();
+    await databaseClaim?.release();
     throw error;
   }
 }

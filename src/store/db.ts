@@ -191,21 +191,38 @@ export async function ensureDatabaseExists(databaseUrl: string): Promise<boolean
   }
 }
 
+const DATABASE_CLAIM_SPACE = 0x6744; // "gD"
+
+export interface DatabaseClaim {
+  /** The database's name, for messages. */
+  name: string;
+  /** Lets go of the claim (idempotent). */
+  release(): Promise<void>;
+}
+
 /**
- * How many client sessions are connected to the database named in `databaseUrl` (0 when it does not
- * exist). PostgreSQL's own workers (autovacuum) are not counted: they come and go on their own.
+ * Claims the database named in `databaseUrl` for as long as this process runs, or until release():
+ * a session advisory lock on the server's maintenance database, keyed by that name, on a connection
+ * of its own (the database itself may be dropped and created again under the claim, and a process
+ * that dies lets go with its session). Undefined when another process holds the claim.
  */
-export async function sessionsOn(databaseUrl: string): Promise<{ name: string; sessions: number }> {
+export async function claimDatabase(databaseUrl: string): Promise<DatabaseClaim | undefined> {
   const { name, admin } = adminClientFor(databaseUrl);
   try {
     await admin.connect();
-    const { rows } = await admin.query<{ sessions: number }>(`SELECT count(*)::int AS sessions FROM pg_stat_activity WHERE datname = $1 AND backend_type = 'client backend'`, [name]);
-    return { name, sessions: rows[0]?.sessions ?? 0 };
+    // A lost connection loses the claim too; there is nothing to report it to, so it is only not left unhandled.
+    admin.on('error', () => {});
+    const { rows } = await admin.query<{ claimed: boolean }>('SELECT pg_try_advisory_lock($1, hashtext($2)) AS claimed', [DATABASE_CLAIM_SPACE, name]);
+    if (!rows[0]?.claimed) {
+      await admin.end().catch(() => {});
+      return undefined;
+    }
   } catch (error) {
-    throw asUnreachable(error, databaseUrl);
-  } finally {
     await admin.end().catch(() => {});
+    throw asUnreachable(error, databaseUrl);
   }
+  let released: Promise<void> | undefined;
+  return { name, release: () => (released ??= admin.end().catch(() => {})) };
 }
 
 /** Drops the database named in `databaseUrl` if it exists (the demo's fresh start), ending its sessions. */

@@ -1,7 +1,7 @@
 import { createServer } from 'node:net';
 import pg from 'pg';
 import { describe, expect, it, vi } from 'vitest';
-import { connectionConfig } from '../../src/store/db.js';
+import { claimDatabase, connectionConfig } from '../../src/store/db.js';
 import { runCli, spawnCli } from '../support/cli.js';
 import { redisPrefix, unusedDatabaseUrl } from '../support/db.js';
 import { ADMIN_DATABASE_URL } from '../support/services.js';
@@ -32,11 +32,14 @@ describe('groundswell command line', () => {
   });
 
   it('names the service that is down on a demo start too, before resetting the demo data', async () => {
-    // Any free port: the port is checked before the services, and 3000 may be in use on this machine.
-    const redisDown = await runCli(['start'], { REDIS_URL: 'redis://127.0.0.1:1', X_BEARER_TOKEN: '', PORT: '0' });
-    expect(redisDown.code).toBe(1);
-    expect(redisDown.stderr).toContain('Redis is not reachable at redis://127.0.0.1:1 (REDIS_URL)');
-    expect(redisDown.stderr).not.toMatch(/\n\s+at /);
+    // Any free port (3000 may be in use on this machine), and a demo database of the test's own.
+    const kept = await withRunningDemoDatabase(async ({ url }) => {
+      const redisDown = await runCli(['start'], { DATABASE_URL: url, REDIS_URL: 'redis://127.0.0.1:1', X_BEARER_TOKEN: '', PORT: '0' });
+      expect(redisDown.code).toBe(1);
+      expect(redisDown.stderr).toContain('Redis is not reachable at redis://127.0.0.1:1 (REDIS_URL)');
+      expect(redisDown.stderr).not.toMatch(/\n\s+at /);
+    });
+    expect(kept).toBe(true);
     const postgresDown = await runCli(['start'], { DATABASE_URL: 'postgres://gs:hunter2@127.0.0.1:1/groundswell', X_BEARER_TOKEN: '', PORT: '0' });
     expect(postgresDown.code).toBe(1);
     expect(postgresDown.stderr).toContain('PostgreSQL is not reachable at postgres://gs:[redacted]@127.0.0.1:1/groundswell_demo (DATABASE_URL)');
@@ -56,6 +59,8 @@ describe('groundswell command line', () => {
     try {
       await admin.query(`CREATE DATABASE ${pg.escapeIdentifier(name)}`);
       const running = new pg.Client(connectionConfig(Object.assign(new URL(url), { pathname: `/${name}` }).toString()));
+      // A dropped database shows as the query below failing, not as an unhandled error event.
+      running.on('error', () => {});
       await running.connect();
       try {
         await running.query('CREATE TABLE still_here (n integer)');
@@ -94,12 +99,19 @@ describe('groundswell command line', () => {
   });
 
   it('refuses to reset a demo database another demo is using (one started on another PORT), and leaves it as it was', async () => {
-    // The other demo listens on a port of its own, so the port check cannot see it.
+    // The other demo listens on a port of its own, so the port check cannot see it; it holds the
+    // database's claim as a running demo does, whether or not its pool has a session open.
     const kept = await withRunningDemoDatabase(async ({ url, name }) => {
-      const demo = await runCli(['start'], { DATABASE_URL: url, PORT: '0', REDIS_PREFIX: redisPrefix('cli-demo-db'), X_BEARER_TOKEN: '' });
-      expect(demo.code).toBe(78);
-      expect(demo.stderr).toContain(`DATABASE_URL: the demo database "${name}" is in use by 1 other session`);
-      expect(demo.stderr).not.toMatch(/\n\s+at /);
+      const claim = await claimDatabase(Object.assign(new URL(url), { pathname: `/${name}` }).toString());
+      expect(claim).toBeDefined();
+      try {
+        const demo = await runCli(['start'], { DATABASE_URL: url, PORT: '0', REDIS_PREFIX: redisPrefix('cli-demo-db'), X_BEARER_TOKEN: '' });
+        expect(demo.code).toBe(78);
+        expect(demo.stderr).toContain(`DATABASE_URL: the demo database "${name}" belongs to another Groundswell demo that is still running`);
+        expect(demo.stderr).not.toMatch(/\n\s+at /);
+      } finally {
+        await claim?.release();
+      }
     });
     expect(kept).toBe(true);
   });
