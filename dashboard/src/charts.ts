@@ -111,14 +111,17 @@ export interface Baseline {
 export function engagementBaseline(series: LaunchSeries, lift: LaunchLift | undefined): Baseline {
   const bucketHours = series.window.bucket === 'hour' ? 1 : 24;
   const progress = windowProgress(series.window, series.launch.at);
-  const days = lift?.baseline.days ?? series.window.before;
+  const launchAt = Date.parse(series.launch.at);
+  // The days the lift's baseline covered: the last ones before the launch, or, for a launch still
+  // ahead, its complete days so far counted from the baseline's start. Without a lift, the window's.
+  const fromX = lift ? (Date.parse(lift.baseline.from) - launchAt) / HOUR_MS : -series.window.before * 24;
+  const toX = lift ? (Date.parse(lift.baseline.to) - launchAt) / HOUR_MS : 0;
   // Complete buckets only: the zero-filled 0 of one not yet started, or the count so far of one
-  // still running, would pull a launch still ahead down to a baseline of nothing.
-  const before = series.total.engagement.filter((point, index) => index < progress.complete && point.x < 0 && point.x >= -days * 24).map((point) => point.y);
+  // still running, would pull the band down to nothing.
+  const before = series.total.engagement.filter((point, index) => index < progress.complete && point.x >= fromX && point.x + bucketHours <= toX).map((point) => point.y);
   const sorted = [...before].sort((a, b) => a - b);
-  // The lift's mean covers its whole baseline, which has all happened only once the launch has.
   const ownMean = before.length ? before.reduce((a, b) => a + b, 0) / before.length : null;
-  const mean = lift && !progress.beforeLaunch ? (lift.total.engagement.baselineMean * bucketHours) / 24 : ownMean;
+  const mean = lift ? (lift.baseline.days > 0 ? (lift.total.engagement.baselineMean * bucketHours) / 24 : null) : ownMean;
   return { mean, low: sorted.length ? percentile(sorted, 0.1) : null, high: sorted.length ? percentile(sorted, 0.9) : null };
 }
 

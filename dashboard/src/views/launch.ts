@@ -62,7 +62,9 @@ function liftTable(lift: LaunchLift): HTMLTableElement {
     { label: '95% interval', value: (r) => liftCells(r.lift).interval, numeric: true },
     { label: 'Note', value: (r) => liftCells(r.lift).note },
   ];
-  return dataTable(`Baseline and lift: ${lift.baseline.days} days before against ${lift.post.days} complete days after`, columns, rows);
+  // For a launch still ahead the baseline is its complete days so far, counted from its start.
+  const baseline = Date.parse(lift.baseline.to) < Date.parse(lift.post.from) ? `the first ${lift.baseline.days} complete days of the baseline (the launch is still ahead)` : `${lift.baseline.days} days before`;
+  return dataTable(`Baseline and lift: ${baseline} against ${lift.post.days} complete days after`, columns, rows);
 }
 
 /** Why some rows have no lift, said once under the table rather than in every row. */
