@@ -132,7 +132,7 @@ async function checkCampaign(deps: BatchComplianceDeps, options: BatchCompliance
       await finishRun(deps.pool, runId, { status: 'succeeded', counts });
       return result;
     } catch (caught) {
-      const stopped = whyLeasedRunStopped(signal, leaseLost);
+      const stopped = whyLeasedRunStopped(signal, leaseLost, caught);
       const error = stopped ? await finishInterruptedRun(deps.pool, runId, counts, stopped) : await finishFailedRun(deps.pool, runId, counts, caught);
       deps.logger?.warn({ campaignId, code: error.code, err: error.message }, 'batch compliance stopped');
       throw error;

@@ -171,7 +171,7 @@ export async function runEngagementRefresh(deps: EngagementRefreshDeps, options:
         }
         await finishRun(deps.pool, runId, { status: 'succeeded', counts });
       } catch (caught) {
-        const stopped = whyLeasedRunStopped(signal, leaseLost);
+        const stopped = whyLeasedRunStopped(signal, leaseLost, caught);
         const error = stopped ? await finishInterruptedRun(deps.pool, runId, counts, stopped) : await finishFailedRun(deps.pool, runId, counts, caught);
         deps.logger?.warn({ campaignId, code: error.code, err: error.message }, 'engagement refresh stopped');
         throw error;

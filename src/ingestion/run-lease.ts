@@ -1,5 +1,6 @@
 import { withClient, type Pool } from '../store/db.js';
 import { releaseRunLease, startLeasedRun, type NewRun, type OverlappingRunKind } from '../store/runs.js';
+import { PermanentError, RateLimitedError } from './errors.js';
 import type { RunStop } from './interrupted-run.js';
 
 // Refreshes and compliance checks may run from several workers at once, so, unlike a pass, a run of
@@ -18,8 +19,13 @@ export const RUN_LEASE_LOST: RunStop = {
 /** How a run records that its own signal stopped it (shutdown, Ctrl-C). */
 const RUN_STOPPED: RunStop = { code: 'INTERRUPTED', message: 'stopped before the run finished; the next run carries on from what this one stored' };
 
-/** Why a leased run stopped early without failing, if it did: its lease went, or its own signal fired. */
-export function whyLeasedRunStopped(stopSignal: AbortSignal, leaseLost: AbortSignal): RunStop | undefined {
+/**
+ * Why a leased run stopped early without failing, if it did: its lease went, or its own signal
+ * fired. A rate limit or a permanent error met on the way says more (a reset to wait for, a source
+ * to fix), so it is recorded as itself.
+ */
+export function whyLeasedRunStopped(stopSignal: AbortSignal, leaseLost: AbortSignal, caught: unknown): RunStop | undefined {
+  if (caught instanceof RateLimitedError || caught instanceof PermanentError) return undefined;
   if (leaseLost.aborted) return RUN_LEASE_LOST;
   return stopSignal.aborted ? RUN_STOPPED : undefined;
 }

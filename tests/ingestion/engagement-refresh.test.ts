@@ -325,6 +325,22 @@ describe('a refresh whose run lease is lost', () => {
 });
 
 describe('a refresh stopped by its signal (shutdown)', () => {
+  it('keeps a rate limit met while stopping as rate-limited, with its reset, rather than as a stop', async () => {
+    await collect();
+    await enrolled();
+    const stop = new AbortController();
+    const resetAt = new Date(START.getTime() + 15 * 60_000);
+    const lookup: TweetLookup = () => {
+      stop.abort();
+      return Promise.reject(new RateLimitedError(resetAt));
+    };
+    const error: unknown = await runEngagementRefresh(deps({ lookup }), { trigger: 'cli', signal: stop.signal }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RateLimitedError);
+    expect((error as RateLimitedError).resetAt).toEqual(resetAt);
+    const [run] = await refreshRuns();
+    expect(run).toMatchObject({ status: 'rate-limited', errorCode: 'RATE_LIMITED' });
+  });
+
   it('is recorded as interrupted, not failed, and the next refresh reads the rest', async () => {
     await collect();
     const schedule = await enrolled();
