@@ -16,9 +16,8 @@ import type { Pool } from '../store/db.js';
 import { endSchedulesOfRemovedPosts, findXRunSources } from '../store/engagement-refresh.js';
 import { emptyRunCounts, finishRun, type RunCounts, type RunTrigger } from '../store/runs.js';
 import { asIngestionError, PermanentError } from './errors.js';
-import { finishFailedRun } from './failed-run.js';
-import { finishInterruptedRun, runStopSignal } from './interrupted-run.js';
-import { whyLeasedRunStopped, withRunLease } from './run-lease.js';
+import { runStopSignal } from './interrupted-run.js';
+import { finishThrownLeasedRun, withRunLease } from './run-lease.js';
 
 // X batch compliance, per campaign: upload the ids of the campaign's live X posts in a compliance
 // job, and once X has the answer, purge every post it lists to a tombstone. A job can take X a long
@@ -132,8 +131,7 @@ async function checkCampaign(deps: BatchComplianceDeps, options: BatchCompliance
       await finishRun(deps.pool, runId, { status: 'succeeded', counts });
       return result;
     } catch (caught) {
-      const stopped = whyLeasedRunStopped(signal, leaseLost, caught);
-      const error = stopped ? await finishInterruptedRun(deps.pool, runId, counts, stopped) : await finishFailedRun(deps.pool, runId, counts, caught);
+      const error = await finishThrownLeasedRun(deps.pool, runId, counts, caught, { signal, leaseLost });
       deps.logger?.warn({ campaignId, code: error.code, err: error.message }, 'batch compliance stopped');
       throw error;
     }

@@ -19,9 +19,8 @@ import {
   type ClaimSelection,
 } from '../store/engagement-refresh.js';
 import { emptyRunCounts, finishRun, type RunCounts, type RunTrigger } from '../store/runs.js';
-import { finishFailedRun } from './failed-run.js';
-import { finishInterruptedRun, runStopSignal } from './interrupted-run.js';
-import { whyLeasedRunStopped, withRunLease } from './run-lease.js';
+import { runStopSignal } from './interrupted-run.js';
+import { finishThrownLeasedRun, withRunLease } from './run-lease.js';
 
 // The engagement refresh: re-reads the public metrics of due X posts, 100 ids per GET /2/tweets,
 // within the daily read budget, storing a snapshot per read and each post's next read
@@ -171,8 +170,7 @@ export async function runEngagementRefresh(deps: EngagementRefreshDeps, options:
         }
         await finishRun(deps.pool, runId, { status: 'succeeded', counts });
       } catch (caught) {
-        const stopped = whyLeasedRunStopped(signal, leaseLost, caught);
-        const error = stopped ? await finishInterruptedRun(deps.pool, runId, counts, stopped) : await finishFailedRun(deps.pool, runId, counts, caught);
+        const error = await finishThrownLeasedRun(deps.pool, runId, counts, caught, { signal, leaseLost });
         deps.logger?.warn({ campaignId, code: error.code, err: error.message }, 'engagement refresh stopped');
         throw error;
       }

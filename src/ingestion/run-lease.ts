@@ -1,7 +1,8 @@
-import { withClient, type Pool } from '../store/db.js';
-import { releaseRunLease, startLeasedRun, type NewRun, type OverlappingRunKind } from '../store/runs.js';
-import { PermanentError, RateLimitedError } from './errors.js';
-import type { RunStop } from './interrupted-run.js';
+import { withClient, type Pool, type Queryable } from '../store/db.js';
+import { releaseRunLease, startLeasedRun, type NewRun, type OverlappingRunKind, type RunCounts } from '../store/runs.js';
+import { PermanentError, RateLimitedError, type IngestionError } from './errors.js';
+import { finishFailedRun } from './failed-run.js';
+import { finishInterruptedRun, type RunStop } from './interrupted-run.js';
 
 // Refreshes and compliance checks may run from several workers at once, so, unlike a pass, a run of
 // theirs is not the only live one just because it started: no source lock vouches that a row left
@@ -20,14 +21,22 @@ export const RUN_LEASE_LOST: RunStop = {
 const RUN_STOPPED: RunStop = { code: 'INTERRUPTED', message: 'stopped before the run finished; the next run carries on from what this one stored' };
 
 /**
- * Why a leased run stopped early without failing, if it did: its lease went, or its own signal
- * fired. A rate limit or a permanent error met on the way says more (a reset to wait for, a source
- * to fix), so it is recorded as itself.
+ * Closes a leased run whose work threw, in the ledger, and returns the error to rethrow: interrupted
+ * when its lease went (RUN_LEASE_LOST) or its own signal fired (INTERRUPTED), else as the error says
+ * (finishFailedRun). A rate limit or a permanent error met on the way says more (a reset to wait
+ * for, a source to fix), so it is recorded as itself even then. `db` is the pool, never the lease's
+ * own connection, which may be the one that was lost.
  */
-export function whyLeasedRunStopped(stopSignal: AbortSignal, leaseLost: AbortSignal, caught: unknown): RunStop | undefined {
-  if (caught instanceof RateLimitedError || caught instanceof PermanentError) return undefined;
-  if (leaseLost.aborted) return RUN_LEASE_LOST;
-  return stopSignal.aborted ? RUN_STOPPED : undefined;
+export async function finishThrownLeasedRun(
+  db: Queryable,
+  runId: number,
+  counts: RunCounts,
+  caught: unknown,
+  stops: { signal: AbortSignal; leaseLost: AbortSignal },
+): Promise<IngestionError> {
+  const says = caught instanceof RateLimitedError || caught instanceof PermanentError;
+  const stopped = says ? undefined : stops.leaseLost.aborted ? RUN_LEASE_LOST : stops.signal.aborted ? RUN_STOPPED : undefined;
+  return stopped ? finishInterruptedRun(db, runId, counts, stopped) : finishFailedRun(db, runId, counts, caught);
 }
 
 /**
