@@ -48,35 +48,26 @@ export const unusedDatabaseUrl = () => databaseUrl(`${testDatabasePrefix(inject(
 export const redisPrefix = (label = randomBytes(3).toString('hex')) => `${testRedisPrefix(inject('testRunId'))}:${label}`;
 
 /**
- * Ends the PostgreSQL session holding a refresh's or compliance check's run lease, as an
- * administrator or a failing network would. The lease is a bigint advisory lock keyed
- * (0x6753 << 48) + run id (src/store/runs.ts); pg_locks shows such a key's high half as classid and
- * its low half as objid. Returns what pg_terminate_backend answered for each session found: [true]
- * when exactly one held the lease. Other test files' databases hold leases on the same run ids.
+ * Ends the PostgreSQL session holding an advisory lock, as an administrator or a failing network
+ * would, looking only in this test's database (other test files' databases hold locks with the same
+ * keys). pg_locks shows a two-key lock as (classid, objid, objsubid 2) and a bigint key's high and low
+ * halves as (classid, objid, objsubid 1). Returns what pg_terminate_backend answered for each session
+ * found: [true] when exactly one held the lock.
  */
-export async function endRunLeaseSession(pool: pg.Pool, runId: number): Promise<boolean[]> {
+async function endAdvisoryLockSession(pool: pg.Pool, lock: { classid: number; objid: number; objsubid: 1 | 2 }): Promise<boolean[]> {
   const { rows } = await pool.query<{ ended: boolean }>(
     `SELECT pg_terminate_backend(pid) AS ended FROM pg_locks
      WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
-       AND classid = $1 AND objid = $2 AND objsubid = 1 AND granted`,
-    [0x6753 * 2 ** 16, runId],
+       AND classid = $1 AND objid = $2 AND objsubid = $3 AND granted`,
+    [lock.classid, lock.objid, lock.objsubid],
   );
   return rows.map((row) => row.ended);
 }
 
-/**
- * Ends the PostgreSQL session holding a source's incremental-pass lock (src/ingestion/source-lock.ts:
- * the two-key advisory lock (0x6753, source id), which pg_locks shows as classid and objid). Like
- * endRunLeaseSession, it looks only in this test's database: other test files' sources have the same ids.
- */
-export async function endSourceLockSession(pool: pg.Pool, sourceId: number): Promise<boolean[]> {
-  const { rows } = await pool.query<{ ended: boolean }>(
-    `SELECT pg_terminate_backend(pid) AS ended FROM pg_locks
-     WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
-       AND classid = $1 AND objid = $2 AND objsubid = 2 AND granted`,
-    [0x6753, sourceId],
-  );
-  return rows.map((row) => row.ended);
-}
+/** Ends the session holding a refresh's or compliance check's run lease: the bigint key (0x6753 << 48) + run id (src/store/runs.ts). */
+export const endRunLeaseSession = (pool: pg.Pool, runId: number) => endAdvisoryLockSession(pool, { classid: 0x6753 * 2 ** 16, objid: runId, objsubid: 1 });
+
+/** Ends the session holding a source's incremental-pass lock: the two keys (0x6753, source id) (src/ingestion/source-lock.ts). */
+export const endSourceLockSession = (pool: pg.Pool, sourceId: number) => endAdvisoryLockSession(pool, { classid: 0x6753, objid: sourceId, objsubid: 2 });
 
 export { TEST_REDIS_URL };
