@@ -194,8 +194,6 @@ export async function ensureDatabaseExists(databaseUrl: string): Promise<boolean
 const DATABASE_CLAIM_SPACE = 0x6744; // "gD"
 
 export interface DatabaseClaim {
-  /** The database's name, for messages. */
-  name: string;
   /** Lets go of the claim (idempotent). */
   release(): Promise<void>;
 }
@@ -222,7 +220,7 @@ export async function claimDatabase(databaseUrl: string): Promise<DatabaseClaim 
     throw asUnreachable(error, databaseUrl);
   }
   let released: Promise<void> | undefined;
-  return { name, release: () => (released ??= admin.end().catch(() => {})) };
+  return { release: () => (released ??= admin.end().catch(() => {})) };
 }
 
 /** Drops the database named in `databaseUrl` if it exists (the demo's fresh start), ending its sessions. */
