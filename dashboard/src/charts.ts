@@ -1,7 +1,7 @@
 import type { ChartConfiguration, ChartDataset, ChartOptions, TooltipItem } from 'chart.js';
 import type { AnnotationOptions } from 'chartjs-plugin-annotation';
 import type { CoverageGap, LaunchComparison, LaunchLift, LaunchSeries, EngagementAccrual, Launch, MetricSeries, Point } from './api-types.js';
-import { formatDateTime, formatDay, formatOffset } from './time.js';
+import { formatDateTime, formatDay, formatOffset, HOUR_MS } from './time.js';
 import { soFar, startedPoints, windowProgress, type WindowProgress } from './window-progress.js';
 
 // Chart configurations, built from API answers. x is hours from the launch (t = 0) on every
@@ -9,7 +9,6 @@ import { soFar, startedPoints, windowProgress, type WindowProgress } from './win
 // had not started when the API answered are not drawn (window-progress.ts), and a line marks "now"
 // where it falls inside the chart.
 
-const HOUR_MS = 3_600_000;
 
 export const PALETTE = ['#1b6ca8', '#d1495b', '#2e933c', '#edae49', '#6a4c93', '#00798c', '#8d6a9f', '#e07a5f', '#3d405b'];
 const GREY = '#8a8f98';

@@ -1,6 +1,8 @@
 // Times are shown in the campaign's time zone (Europe/London by default), whatever the viewer's
 // computer is set to, using the browser's own zone database (Intl): daylight saving included.
 
+export const HOUR_MS = 3_600_000;
+
 const cache = new Map<string, Intl.DateTimeFormat>();
 
 function formatter(timeZone: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {

@@ -1,12 +1,11 @@
 import type { Point, WindowInfo } from './api-types.js';
 import { num } from './data-table.js';
+import { HOUR_MS } from './time.js';
 
 // How much of a launch window had happened when the API answered (window.asOf). Series come
 // zero-filled over the whole window, so a 0 in a bucket from window.startedBuckets on means "not
 // yet", not "nothing happened": charts leave those buckets out (a gap, not a line along 0), tables
 // say so, and the bucket still running is marked as a count so far.
-
-const HOUR_MS = 3_600_000;
 
 /** What a data table shows for a bucket that has not started. */
 export const NOT_YET = '–';
